@@ -1,0 +1,107 @@
+#include "cli/change_printer.h"
+
+#include "binlog/event_type.h"
+#include "binlog/value_json.h"
+#include "util/json_writer.h"
+#include "util/time_format.h"
+
+namespace dbtrail::cli {
+
+using binlog::RowsKind;
+
+namespace {
+const char* kind_name(RowsKind k) {
+  switch (k) {
+    case RowsKind::kWrite: return "INSERT";
+    case RowsKind::kUpdate: return "UPDATE";
+    case RowsKind::kDelete: return "DELETE";
+    default: return "?";
+  }
+}
+}  // namespace
+
+Status ChangePrinter::on_row(const binlog::RowChange& c) {
+  ++rows_;
+  if (events_) return {};
+  JsonWriter w(buf_);
+  w.begin_object();
+  w.key("file");
+  w.string(file_);
+  w.key("pos");
+  w.uint64(c.pos);
+  w.key("end_pos");
+  w.uint64(c.end_pos);
+  w.key("ts");
+  w.raw("\"");
+  append_iso8601_utc(buf_, c.timestamp);
+  buf_ += '"';
+  w.key("gtid");
+  if (c.txn->gtid.empty()) w.null(); else w.string(c.txn->gtid);
+  w.key("connection_id");
+  if (c.txn->connection_id) w.uint64(*c.txn->connection_id); else w.null();
+  w.key("schema");
+  w.string(c.table->schema);
+  w.key("table");
+  w.string(c.table->table);
+  w.key("type");
+  w.string(kind_name(c.kind));
+  w.key("before");
+  if (c.before) binlog::write_row_json(w, *c.before, *c.table); else w.null();
+  w.key("after");
+  if (c.after) binlog::write_row_json(w, *c.after, *c.table); else w.null();
+  w.end_object();
+  buf_ += '\n';
+  maybe_flush();
+  return {};
+}
+
+Status ChangePrinter::on_event(const binlog::EventInfo& e) {
+  if (!events_) return {};
+  const binlog::EventHeader& h = *e.header;
+  JsonWriter w(buf_);
+  w.begin_object();
+  w.key("file");
+  w.string(file_);
+  w.key("pos");
+  w.uint64(e.pos);
+  w.key("end_pos");
+  w.uint64(e.end_pos);
+  w.key("ts");
+  w.raw("\"");
+  append_iso8601_utc(buf_, h.timestamp);
+  buf_ += '"';
+  w.key("type");
+  w.string(binlog::event_type_name(h.type));
+  w.key("type_code");
+  w.uint64(h.type);
+  w.key("server_id");
+  w.uint64(h.server_id);
+  w.key("size");
+  w.uint64(h.event_size);
+  w.key("log_pos");
+  w.uint64(h.log_pos);
+  w.key("flags");
+  w.uint64(h.flags);
+  if (e.inner) {
+    w.key("in_transaction_payload");
+    w.boolean(true);
+  }
+  if (!e.details.empty()) {
+    buf_ += ',';
+    buf_ += e.details;
+  }
+  w.end_object();
+  buf_ += '\n';
+  maybe_flush();
+  return {};
+}
+
+void ChangePrinter::flush() {
+  if (!buf_.empty()) {
+    std::fwrite(buf_.data(), 1, buf_.size(), out_);
+    buf_.clear();
+  }
+  std::fflush(out_);
+}
+
+}  // namespace dbtrail::cli

@@ -1,0 +1,13 @@
+// One function per CLI command family registers its subcommands on the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace dbtrail::cli {
+
+// Exit code the chosen subcommand asks for (set by its callback).
+int& exit_status();
+
+void add_binlog_commands(CLI::App& app);
+
+}  // namespace dbtrail::cli

@@ -1,0 +1,98 @@
+#include "cli/input_file.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+namespace dbtrail::cli {
+
+namespace {
+
+Error io_error(const std::string& path, const std::string& what) {
+  return make_error(ErrorCode::kIo, path + ": " + what + ": " + std::strerror(errno));
+}
+
+bool ends_with(const std::string& s, const char* suffix) {
+  size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+Result<std::string> read_gzip(const std::string& path) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f) return io_error(path, "cannot open");
+  std::string out;
+  char buf[1 << 16];
+  int n;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  int err = 0;
+  const char* msg = gzerror(f, &err);
+  std::string m = msg ? msg : "";
+  gzclose(f);
+  if (n < 0 || (err != Z_OK && err != Z_STREAM_END)) {
+    return make_error(ErrorCode::kCorrupt, path + ": gzip data is damaged: " + m);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<InputFile> InputFile::open(const std::string& path) {
+  InputFile f;
+  f.path_ = path;
+  if (path == "-") {
+    f.data_.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return f;
+  }
+  if (ends_with(path, ".gz")) {
+    auto r = read_gzip(path);
+    if (!r.ok()) return r.error();
+    f.data_ = std::move(r.value());
+    return f;
+  }
+  errno = 0;
+  std::FILE* fp = std::fopen(path.c_str(), "rb");
+  if (!fp) {
+    if (errno == ENOENT) {
+      return make_error(ErrorCode::kNotFound, path + ": no such file; check the path (binlog "
+                                                     "files live in the server's log_bin directory)");
+    }
+    return io_error(path, "cannot open");
+  }
+  std::fseek(fp, 0, SEEK_END);
+  long size = std::ftell(fp);
+  std::fseek(fp, 0, SEEK_SET);
+  if (size > 0) {
+    f.data_.resize(static_cast<size_t>(size));
+    size_t got = std::fread(f.data_.data(), 1, f.data_.size(), fp);
+    f.data_.resize(got);
+  }
+  std::fclose(fp);
+  f.growable_ = true;
+  return f;
+}
+
+Result<size_t> InputFile::read_more() {
+  if (!growable_) return size_t{0};
+  std::FILE* fp = std::fopen(path_.c_str(), "rb");
+  if (!fp) return io_error(path_, "cannot reopen");
+  std::fseek(fp, 0, SEEK_END);
+  long size = std::ftell(fp);
+  size_t added = 0;
+  if (size > 0 && static_cast<size_t>(size) > data_.size()) {
+    std::fseek(fp, static_cast<long>(data_.size()), SEEK_SET);
+    size_t old = data_.size();
+    data_.resize(static_cast<size_t>(size));
+    size_t got = std::fread(data_.data() + old, 1, data_.size() - old, fp);
+    data_.resize(old + got);
+    added = got;
+  }
+  std::fclose(fp);
+  return added;
+}
+
+}  // namespace dbtrail::cli

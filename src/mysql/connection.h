@@ -1,0 +1,73 @@
+// A client connection to a MySQL/MariaDB server (libmariadb wrapped in RAII).
+// The library's MYSQL* never leaves src/mysql. Error messages never contain the
+// password, whatever the server or the library says.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.h"
+
+namespace dbtrail::mysql {
+
+// Where and as whom to connect. Parsed from either DSN form:
+//   mysql://user:pass@host:port/db            (URL; user/pass/db percent-decoded)
+//   user:pass@tcp(host:port)/db               (bintrail / Go driver form)
+// The password may be empty or absent; when absent (no ':' after the user), the
+// DBTRAIL_SOURCE_PASSWORD environment variable supplies it if set. Port defaults
+// to 3306, host to 127.0.0.1; db may be empty.
+struct Dsn {
+  std::string user;
+  std::string password;
+  std::string host = "127.0.0.1";
+  uint16_t port = 3306;
+  std::string database;
+
+  // "user@host:port/db": for logs and messages (never the password).
+  std::string redacted() const;
+};
+
+// Parses a DSN. On error the message quotes the DSN with its password removed.
+Result<Dsn> parse_dsn(std::string_view text);
+
+struct ConnectOptions {
+  unsigned connect_timeout_s = 10;
+  unsigned read_timeout_s = 30;
+  unsigned write_timeout_s = 30;
+};
+
+using Row = std::vector<std::optional<std::string>>;  // nullopt = SQL NULL
+
+class Connection {
+ public:
+  // Connects over TCP with utf8mb4 as the connection character set.
+  // kConnection when the server is unreachable or refuses the login.
+  static Result<std::unique_ptr<Connection>> open(const Dsn& dsn,
+                                                  const ConnectOptions& options = {});
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one statement. For statements that return rows, every row with each
+  // column as text (or nullopt for NULL); for others an empty vector.
+  Result<std::vector<Row>> query(std::string_view sql);
+
+  // Quotes a string as a SQL literal ('...'), escaped for this connection's charset.
+  std::string quote(std::string_view value);
+
+  const Dsn& dsn() const { return dsn_; }
+
+ private:
+  struct Impl;
+  Connection(std::unique_ptr<Impl> impl, Dsn dsn);
+  Error error_from_server(const char* what) const;
+
+  std::unique_ptr<Impl> impl_;
+  Dsn dsn_;
+};
+
+}  // namespace dbtrail::mysql
