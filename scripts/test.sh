@@ -44,8 +44,8 @@ count_gtest_xml() {
   echo "$label: $ok passed, $((fails + errs)) failed, $skips skipped"
   if ((fails + errs > 0)); then
     local names
-    names=$(grep -B0 -A1 '<testcase ' "$xml" | grep -B1 '<failure' | grep -o 'name="[^"]*"' |
-      sed 's/name="\(.*\)"/\1/' | head -n 20 | tr '\n' ' ')
+    names=$(grep -B0 -A1 '<testcase ' "$xml" | grep -B1 '<failure' | grep -o ' name="[^"]*"' |
+      sed 's/ name="\(.*\)"/\1/' | head -n 20 | tr '\n' ' ')
     failures+=("$label: $names")
   fi
   return 0

@@ -38,7 +38,8 @@ struct ZstdDctxFree {
 // `limit` is the declared uncompressed size, or 1 GiB when none is declared.
 Status zstd_decompress(Bytes in, uint64_t limit, std::string& out) {
   std::unique_ptr<ZSTD_DCtx, ZstdDctxFree> dctx(ZSTD_createDCtx());
-  if (!dctx) return make_error(ErrorCode::kInternal, "zstd could not allocate a decompression context");
+  if (!dctx)
+    return make_error(ErrorCode::kInternal, "zstd could not allocate a decompression context");
   ZSTD_inBuffer ib{in.data(), in.size(), 0};
   // Grow geometrically from a modest start: a forged size must not allocate 1 GiB up front.
   size_t step = static_cast<size_t>(std::min<uint64_t>(limit + 1, 1u << 20));
@@ -54,11 +55,12 @@ Status zstd_decompress(Bytes in, uint64_t limit, std::string& out) {
     size_t r = ZSTD_decompressStream(dctx.get(), &ob, &ib);
     out.resize(old + ob.pos);
     if (ZSTD_isError(r)) {
-      return corrupt(std::string("TRANSACTION_PAYLOAD zstd data is damaged: ") + ZSTD_getErrorName(r));
+      return corrupt(std::string("TRANSACTION_PAYLOAD zstd data is damaged: ") +
+                     ZSTD_getErrorName(r));
     }
     bool input_done = ib.pos == ib.size;
     bool output_full = ob.pos == ob.size;
-    if (out.size() > limit) continue;  // reported at the top of the loop
+    if (out.size() > limit) continue;     // reported at the top of the loop
     if (r == 0 && input_done) return {};  // last frame complete, everything flushed
     if (input_done && !output_full) {
       return corrupt("TRANSACTION_PAYLOAD zstd data ends inside a frame");
@@ -84,7 +86,8 @@ Result<std::string> mariadb_inflate(Bytes blob, Bytes head, const char* what) {
   unsigned lenlen = h & 0x7;
   if (alg != 0) {
     return make_error(ErrorCode::kUnsupported, std::string("MariaDB compressed ") + what +
-                                                   " uses unknown algorithm " + std::to_string(alg));
+                                                   " uses unknown algorithm " +
+                                                   std::to_string(alg));
   }
   if (lenlen < 1 || lenlen > 4) {
     return corrupt(std::string("MariaDB compressed ") + what + " has a " + std::to_string(lenlen) +
@@ -109,7 +112,8 @@ Result<std::string> mariadb_inflate(Bytes blob, Bytes head, const char* what) {
                        &src_len);
   if (zr != Z_OK) {
     return corrupt(std::string("MariaDB compressed ") + what + " zlib data is damaged (" +
-                   (zr == Z_BUF_ERROR ? "longer than declared or truncated" : "invalid stream") + ")");
+                   (zr == Z_BUF_ERROR ? "longer than declared or truncated" : "invalid stream") +
+                   ")");
   }
   if (dest_len != plain_len) {
     return corrupt(std::string("MariaDB compressed ") + what + " inflates to " +
@@ -172,8 +176,9 @@ Result<std::string> decompress_transaction_payload(Bytes body) {
   } else if (compression == kZstd) {
     DBT_TRY(zstd_decompress(payload, have_plain ? plain_size : kMaxPlainBytes, out));
   } else {
-    return make_error(ErrorCode::kUnsupported, "TRANSACTION_PAYLOAD uses unknown compression type " +
-                                                   std::to_string(compression));
+    return make_error(
+        ErrorCode::kUnsupported,
+        "TRANSACTION_PAYLOAD uses unknown compression type " + std::to_string(compression));
   }
   if (have_plain && out.size() != plain_size) {
     return corrupt("TRANSACTION_PAYLOAD decompresses to " + std::to_string(out.size()) +
@@ -211,15 +216,16 @@ Result<std::string> mariadb_plain_query_body(Bytes body, uint8_t post_header_len
 //   column count packed int | columns bitmap | UPDATE only: after-image bitmap
 //   compressed row data
 // As the server does, the v2 var header is recognised by a 10-byte post-header.
-Result<std::string> mariadb_plain_rows_body(Bytes body, uint8_t event_type, uint8_t post_header_len) {
+Result<std::string> mariadb_plain_rows_body(Bytes body, uint8_t event_type,
+                                            uint8_t post_header_len) {
   if (!is_mariadb_compressed_rows(event_type)) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "event type " + std::to_string(event_type) + " is not a compressed rows event");
+    return make_error(ErrorCode::kInvalidArgument, "event type " + std::to_string(event_type) +
+                                                       " is not a compressed rows event");
   }
   if (post_header_len != 8 && post_header_len != 10) {
-    return make_error(ErrorCode::kUnsupported, "compressed rows event with a " +
-                                                   std::to_string(post_header_len) +
-                                                   "-byte post-header");
+    return make_error(
+        ErrorCode::kUnsupported,
+        "compressed rows event with a " + std::to_string(post_header_len) + "-byte post-header");
   }
   Cursor c(body);
   c.skip(8);
@@ -230,7 +236,8 @@ Result<std::string> mariadb_plain_rows_body(Bytes body, uint8_t event_type, uint
   }
   uint64_t width = c.packed_int();
   uint64_t bitmap = width / 8 + (width % 8 != 0);
-  bool update = event_type == kMariaUpdateRowsCompressedV1 || event_type == kMariaUpdateRowsCompressed;
+  bool update =
+      event_type == kMariaUpdateRowsCompressedV1 || event_type == kMariaUpdateRowsCompressed;
   for (int i = 0; i < (update ? 2 : 1) && c.ok(); ++i) {
     if (bitmap > c.remaining()) c.fail();
     c.skip(static_cast<size_t>(bitmap));

@@ -226,7 +226,7 @@ Status Decoder::dispatch(const EventHeader& h, Bytes body, uint64_t pos, uint64_
       break;
     }
     case kTableMap: {
-      auto t = parse_table_map(body, fde_.post_header(kTableMap, 8));
+      auto t = parse_table_map(body, fde_.post_header(kTableMap, 8), fde_.mariadb);
       if (!t.ok()) return with_position(t.error(), h, pos);
       if (resolver_) resolver_(*t.value());
       if (want) {

@@ -66,18 +66,18 @@ std::string_view varlen_str(Cursor& c) {
 // Field ids of Gtid_event in the tagged encoding (libs/mysql/binlog/event/control_events.h):
 // ids are assigned in declaration order and fields are written in ascending id order.
 enum TaggedField : uint64_t {
-  kFieldFlags = 0,                  // varlen u8
-  kFieldUuid = 1,                   // 16 x varlen u8 (fixed-size array, no count)
-  kFieldGno = 2,                    // varlen signed
-  kFieldTag = 3,                    // string_format
-  kFieldLastCommitted = 4,          // varlen signed
-  kFieldSequenceNumber = 5,         // varlen signed
-  kFieldImmediateCommitTs = 6,      // varlen unsigned (microseconds)
-  kFieldOriginalCommitTs = 7,       // varlen unsigned; absent when equal to immediate
-  kFieldTransactionLength = 8,      // varlen unsigned
-  kFieldImmediateServerVersion = 9, // varlen unsigned
-  kFieldOriginalServerVersion = 10, // varlen unsigned; absent when equal to immediate
-  kFieldCommitGroupTicket = 11,     // varlen unsigned
+  kFieldFlags = 0,                   // varlen u8
+  kFieldUuid = 1,                    // 16 x varlen u8 (fixed-size array, no count)
+  kFieldGno = 2,                     // varlen signed
+  kFieldTag = 3,                     // string_format
+  kFieldLastCommitted = 4,           // varlen signed
+  kFieldSequenceNumber = 5,          // varlen signed
+  kFieldImmediateCommitTs = 6,       // varlen unsigned (microseconds)
+  kFieldOriginalCommitTs = 7,        // varlen unsigned; absent when equal to immediate
+  kFieldTransactionLength = 8,       // varlen unsigned
+  kFieldImmediateServerVersion = 9,  // varlen unsigned
+  kFieldOriginalServerVersion = 10,  // varlen unsigned; absent when equal to immediate
+  kFieldCommitGroupTicket = 11,      // varlen unsigned
 };
 
 // GTID_TAGGED (42) body:
@@ -95,8 +95,8 @@ Result<MysqlGtid> parse_tagged_gtid(Bytes body) {
   uint64_t last_non_ignorable = varlen_uint(head);
   if (!head.ok()) return corrupt("GTID_TAGGED event is too short for its message header");
   if (size < head.offset() || size > body.size()) {
-    return corrupt("GTID_TAGGED message declares " + std::to_string(size) + " bytes but the body has " +
-                   std::to_string(body.size()));
+    return corrupt("GTID_TAGGED message declares " + std::to_string(size) +
+                   " bytes but the body has " + std::to_string(body.size()));
   }
   Cursor c(body.subspan(head.offset(), static_cast<size_t>(size) - head.offset()));
   MysqlGtid g;
@@ -118,7 +118,8 @@ Result<MysqlGtid> parse_tagged_gtid(Bytes body) {
         break;
       case kFieldTag: {
         std::string_view t = varlen_str(c);
-        if (c.ok() && !t.empty() && !valid_tag(t)) return corrupt("GTID_TAGGED tag is not a valid tag");
+        if (c.ok() && !t.empty() && !valid_tag(t))
+          return corrupt("GTID_TAGGED tag is not a valid tag");
         g.tag.assign(t);
         break;
       }
@@ -270,7 +271,8 @@ Result<std::vector<GtidSetEntry>> parse_previous_gtids(Bytes body) {
     std::copy(uuid.begin(), uuid.end(), e.uuid.begin());
     if (format == 1) {
       std::string_view t = varlen_str(c);
-      if (c.ok() && !t.empty() && !valid_tag(t)) return corrupt("PREVIOUS_GTIDS tag is not a valid tag");
+      if (c.ok() && !t.empty() && !valid_tag(t))
+        return corrupt("PREVIOUS_GTIDS tag is not a valid tag");
       e.tag.assign(t);
     }
     uint64_t n = c.u64();
@@ -281,8 +283,8 @@ Result<std::vector<GtidSetEntry>> parse_previous_gtids(Bytes body) {
       iv.start = static_cast<int64_t>(c.u64());
       iv.end = static_cast<int64_t>(c.u64());
       if (iv.start < 1 || iv.end <= iv.start) {
-        return corrupt("PREVIOUS_GTIDS holds an invalid interval [" + std::to_string(iv.start) + "," +
-                       std::to_string(iv.end) + ")");
+        return corrupt("PREVIOUS_GTIDS holds an invalid interval [" + std::to_string(iv.start) +
+                       "," + std::to_string(iv.end) + ")");
       }
       e.intervals.push_back(iv);
     }

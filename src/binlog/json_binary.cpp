@@ -177,8 +177,10 @@ bool json_decimal_bin_to_text(Bytes bin, int precision, int scale, std::string& 
 
   size_t nz = int_digits.find_first_not_of('0');
   if (negative) out += '-';
-  if (nz == std::string::npos) out += '0';
-  else out.append(int_digits, nz, std::string::npos);
+  if (nz == std::string::npos)
+    out += '0';
+  else
+    out.append(int_digits, nz, std::string::npos);
   if (scale > 0) {
     out += '.';
     out += frac_digits;
@@ -241,18 +243,28 @@ class TextDecoder {
       case kLiteral: {
         uint8_t lit = c.u8();
         if (!c.ok()) return corrupt(pos, "literal truncated");
-        if (lit == 0) out_ += "null";
-        else if (lit == 1) out_ += "true";
-        else if (lit == 2) out_ += "false";
-        else return corrupt(pos, "unknown literal " + std::to_string(lit));
+        if (lit == 0)
+          out_ += "null";
+        else if (lit == 1)
+          out_ += "true";
+        else if (lit == 2)
+          out_ += "false";
+        else
+          return corrupt(pos, "unknown literal " + std::to_string(lit));
         return {};
       }
-      case kInt16: return integer(c, pos, 2, true);
-      case kUint16: return integer(c, pos, 2, false);
-      case kInt32: return integer(c, pos, 4, true);
-      case kUint32: return integer(c, pos, 4, false);
-      case kInt64: return integer(c, pos, 8, true);
-      case kUint64: return integer(c, pos, 8, false);
+      case kInt16:
+        return integer(c, pos, 2, true);
+      case kUint16:
+        return integer(c, pos, 2, false);
+      case kInt32:
+        return integer(c, pos, 4, true);
+      case kUint32:
+        return integer(c, pos, 4, false);
+      case kInt64:
+        return integer(c, pos, 8, true);
+      case kUint64:
+        return integer(c, pos, 8, false);
       case kDouble: {
         double d = c.f64();
         if (!c.ok()) return corrupt(pos, "double truncated");
@@ -268,8 +280,10 @@ class TextDecoder {
         json_dom::append_quoted(out_, s);
         return {};
       }
-      case kOpaque: return opaque(c, pos);
-      default: return corrupt(pos, "unknown value type " + std::to_string(type));
+      case kOpaque:
+        return opaque(c, pos);
+      default:
+        return corrupt(pos, "unknown value type " + std::to_string(type));
     }
   }
 
@@ -342,8 +356,8 @@ class TextDecoder {
         if (data.size() < 2) return corrupt(pos, "decimal without precision and scale");
         int precision = data[0], scale = data[1];
         if (precision < 1 || precision > 65 || scale > 30 || scale > precision)
-          return corrupt(pos, "decimal(" + std::to_string(precision) + "," +
-                                  std::to_string(scale) + ") is out of range");
+          return corrupt(pos, "decimal(" + std::to_string(precision) + "," + std::to_string(scale) +
+                                  ") is out of range");
         size_t start = out_.size();
         if (!json_decimal_bin_to_text(data.subspan(2), precision, scale, out_)) {
           out_.resize(start);
@@ -519,9 +533,9 @@ json_dom::Node* seek(json_dom::Node* node, const std::vector<PathLeg>& legs, siz
 }
 
 Error diff_error(size_t at, const std::string& what) {
-  return make_error(ErrorCode::kCorrupt,
-                    "JSON partial update cannot be applied: " + what + " (diff at byte " +
-                        std::to_string(at) + "); the before image does not match the change");
+  return make_error(ErrorCode::kCorrupt, "JSON partial update cannot be applied: " + what +
+                                             " (diff at byte " + std::to_string(at) +
+                                             "); the before image does not match the change");
 }
 
 }  // namespace

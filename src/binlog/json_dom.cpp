@@ -1,7 +1,6 @@
 #include "binlog/json_dom.h"
 
-#include <algorithm>
-#include <cstring>
+#include <cstdint>
 
 namespace dbtrail::binlog::json_dom {
 
@@ -11,11 +10,6 @@ bool key_less(std::string_view a, std::string_view b) {
 }
 
 namespace {
-
-std::vector<Member>::iterator lower(Node& object, std::string_view key) {
-  return std::lower_bound(object.members.begin(), object.members.end(), key,
-                          [](const Member& m, std::string_view k) { return key_less(m.key, k); });
-}
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -43,10 +37,14 @@ bool read_hex4(std::string_view text, size_t pos, uint32_t& v) {
   for (size_t i = 0; i < 4; ++i) {
     char c = text[pos + i];
     uint32_t d;
-    if (c >= '0' && c <= '9') d = static_cast<uint32_t>(c - '0');
-    else if (c >= 'a' && c <= 'f') d = static_cast<uint32_t>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') d = static_cast<uint32_t>(c - 'A' + 10);
-    else return false;
+    if (c >= '0' && c <= '9')
+      d = static_cast<uint32_t>(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      d = static_cast<uint32_t>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      d = static_cast<uint32_t>(c - 'A' + 10);
+    else
+      return false;
     v = (v << 4) | d;
   }
   return true;
@@ -93,8 +91,10 @@ class Parser {
       return false;
     }
     switch (t_[pos_]) {
-      case '{': return object(out, depth + 1);
-      case '[': return array(out, depth + 1);
+      case '{':
+        return object(out, depth + 1);
+      case '[':
+        return array(out, depth + 1);
       case '"':
         out.kind = Kind::kString;
         if (!parse_string_token(t_, pos_, out.text)) {
@@ -102,10 +102,14 @@ class Parser {
           return false;
         }
         return true;
-      case 't': return literal("true", Kind::kTrue, out);
-      case 'f': return literal("false", Kind::kFalse, out);
-      case 'n': return literal("null", Kind::kNull, out);
-      default: return number(out);
+      case 't':
+        return literal("true", Kind::kTrue, out);
+      case 'f':
+        return literal("false", Kind::kFalse, out);
+      case 'n':
+        return literal("null", Kind::kNull, out);
+      default:
+        return number(out);
     }
   }
 
@@ -180,11 +184,10 @@ class Parser {
       ++pos_;
       return true;
     }
-    bool sorted = true;  // our own printer emits sorted keys: the common case is O(n)
     while (true) {
       skip_ws();
-      Member m;
-      if (pos_ >= t_.size() || t_[pos_] != '"' || !parse_string_token(t_, pos_, m.key)) {
+      std::string key;
+      if (pos_ >= t_.size() || t_[pos_] != '"' || !parse_string_token(t_, pos_, key)) {
         why_ = "expected a member name";
         return false;
       }
@@ -194,9 +197,16 @@ class Parser {
         return false;
       }
       ++pos_;
-      if (!value(m.value, depth)) return false;
-      if (!out.members.empty() && !key_less(out.members.back().key, m.key)) sorted = false;
-      out.members.push_back(std::move(m));
+      Node v;
+      if (!value(v, depth)) return false;
+      // Our own printer emits sorted keys: appending at the end is O(1) then.
+      // A repeated key keeps its last value.
+      auto& ms = out.members;
+      if (ms.empty() || key_less(ms.rbegin()->first, key)) {
+        ms.emplace_hint(ms.end(), std::move(key), std::move(v));
+      } else {
+        ms.insert_or_assign(std::move(key), std::move(v));
+      }
       skip_ws();
       if (pos_ < t_.size() && t_[pos_] == ',') {
         ++pos_;
@@ -209,19 +219,6 @@ class Parser {
       why_ = "expected ',' or '}'";
       return false;
     }
-    if (!sorted) {
-      auto& ms = out.members;
-      std::stable_sort(ms.begin(), ms.end(),
-                       [](const Member& a, const Member& b) { return key_less(a.key, b.key); });
-      // Duplicates are adjacent and in document order: keep the last of each run.
-      std::vector<Member> unique;
-      unique.reserve(ms.size());
-      for (size_t i = 0; i < ms.size(); ++i) {
-        if (i + 1 < ms.size() && ms[i].key == ms[i + 1].key) continue;
-        unique.push_back(std::move(ms[i]));
-      }
-      ms = std::move(unique);
-    }
     return true;
   }
 
@@ -233,11 +230,21 @@ class Parser {
 
 void print_node(const Node& n, std::string& out) {
   switch (n.kind) {
-    case Kind::kNull: out += "null"; return;
-    case Kind::kTrue: out += "true"; return;
-    case Kind::kFalse: out += "false"; return;
-    case Kind::kNumber: out += n.text; return;
-    case Kind::kString: append_quoted(out, n.text); return;
+    case Kind::kNull:
+      out += "null";
+      return;
+    case Kind::kTrue:
+      out += "true";
+      return;
+    case Kind::kFalse:
+      out += "false";
+      return;
+    case Kind::kNumber:
+      out += n.text;
+      return;
+    case Kind::kString:
+      append_quoted(out, n.text);
+      return;
     case Kind::kArray:
       out += '[';
       for (size_t i = 0; i < n.elements.size(); ++i) {
@@ -248,11 +255,11 @@ void print_node(const Node& n, std::string& out) {
       return;
     case Kind::kObject:
       out += '{';
-      for (size_t i = 0; i < n.members.size(); ++i) {
-        if (i > 0) out += ", ";
-        append_quoted(out, n.members[i].key);
+      for (auto it = n.members.begin(); it != n.members.end(); ++it) {
+        if (it != n.members.begin()) out += ", ";
+        append_quoted(out, it->first);
         out += ": ";
-        print_node(n.members[i].value, out);
+        print_node(it->second, out);
       }
       out += '}';
       return;
@@ -262,23 +269,17 @@ void print_node(const Node& n, std::string& out) {
 }  // namespace
 
 Node* find_member(Node& object, std::string_view key) {
-  auto it = lower(object, key);
-  if (it == object.members.end() || it->key != key) return nullptr;
-  return &it->value;
+  auto it = object.members.find(key);
+  return it == object.members.end() ? nullptr : &it->second;
 }
 
 void put_member(Node& object, std::string key, Node value) {
-  auto it = lower(object, key);
-  if (it != object.members.end() && it->key == key) {
-    it->value = std::move(value);
-    return;
-  }
-  object.members.insert(it, Member{std::move(key), std::move(value)});
+  object.members.insert_or_assign(std::move(key), std::move(value));
 }
 
 bool erase_member(Node& object, std::string_view key) {
-  auto it = lower(object, key);
-  if (it == object.members.end() || it->key != key) return false;
+  auto it = object.members.find(key);
+  if (it == object.members.end()) return false;
   object.members.erase(it);
   return true;
 }
@@ -303,14 +304,30 @@ bool parse_string_token(std::string_view text, size_t& pos, std::string& out) {
     if (c != '\\') return false;  // raw control character
     if (++p >= text.size()) return false;
     switch (text[p++]) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'u': {
         uint32_t cp;
         if (!read_hex4(text, p, cp)) return false;
@@ -327,7 +344,8 @@ bool parse_string_token(std::string_view text, size_t& pos, std::string& out) {
         append_utf8(out, cp);
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
 }
@@ -354,13 +372,27 @@ void append_quoted(std::string& out, std::string_view s) {
     char c = s[run];
     out += '\\';
     switch (c) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '\b': out += 'b'; break;
-      case '\f': out += 'f'; break;
-      case '\n': out += 'n'; break;
-      case '\r': out += 'r'; break;
-      case '\t': out += 't'; break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '\b':
+        out += 'b';
+        break;
+      case '\f':
+        out += 'f';
+        break;
+      case '\n':
+        out += 'n';
+        break;
+      case '\r':
+        out += 'r';
+        break;
+      case '\t':
+        out += 't';
+        break;
       default:
         out += "u00";
         out += kHex[(c >> 4) & 0xf];

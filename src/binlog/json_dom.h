@@ -6,6 +6,7 @@
 // printing gives MySQL's canonical text again.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,28 +17,28 @@ namespace dbtrail::binlog::json_dom {
 
 enum class Kind : unsigned char { kNull, kTrue, kFalse, kNumber, kString, kArray, kObject };
 
-struct Member;
-
-struct Node {
-  Kind kind = Kind::kNull;
-  std::string text;             // kNumber: the token as written; kString: unescaped bytes
-  std::vector<Node> elements;   // kArray
-  std::vector<Member> members;  // kObject, sorted by key_less, keys unique
-};
-
-struct Member {
-  std::string key;
-  Node value;
-};
-
 // MySQL's member order (Json_key_comparator): shorter keys first, equal
 // lengths by bytes.
 bool key_less(std::string_view a, std::string_view b);
 
+struct KeyLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return key_less(a, b); }
+};
+
+// A map like MySQL's Json_object (a std::map too): member insert, lookup and
+// removal stay O(log n) however many diffs touch a wide object.
+struct Node {
+  Kind kind = Kind::kNull;
+  std::string text;                              // kNumber: token as written; kString: bytes
+  std::vector<Node> elements;                    // kArray
+  std::map<std::string, Node, KeyLess> members;  // kObject
+};
+
 // The member named `key` in `object` (which must be kObject), or nullptr.
 Node* find_member(Node& object, std::string_view key);
 
-// Inserts or replaces the member `key`, keeping the order. O(members).
+// Inserts or replaces the member `key`.
 void put_member(Node& object, std::string key, Node value);
 
 // Removes the member `key`; false if there was none.

@@ -42,10 +42,18 @@ struct TableMap {
   std::vector<ColumnDef> columns;
   std::vector<uint32_t> primary_key;  // column indexes in key order; empty if unknown
   bool has_names = false;             // every column named by COLUMN_NAME metadata
+
+  // Rendered `"name":` JSON keys, built on first use by write_row_json (after
+  // any resolver filled names); rows of one table reuse them.
+  mutable std::vector<std::string> json_keys;
 };
 
 // Parses a TABLE_MAP event body (after the common header, without checksum).
 // `post_header_len` comes from the FDE (6 on pre-GA 5.1, else 8).
 Result<std::shared_ptr<TableMap>> parse_table_map(Bytes body, uint8_t post_header_len);
+// Same, knowing the writer: MariaDB counts YEAR in SIGNEDNESS and GEOMETRY
+// among character columns, MySQL does not (pass FormatDescription::mariadb).
+Result<std::shared_ptr<TableMap>> parse_table_map(Bytes body, uint8_t post_header_len,
+                                                  bool mariadb);
 
 }  // namespace dbtrail::binlog

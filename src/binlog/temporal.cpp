@@ -21,9 +21,9 @@
 namespace dbtrail::binlog {
 namespace {
 
-constexpr int64_t kTimeIntOffset = 0x800000;            // TIME2, fsp 0-4
-constexpr int64_t kTimePackedOffset = 0x800000000000;   // TIME2, fsp 5-6
-constexpr int64_t kDatetimeIntOffset = 0x8000000000;    // DATETIME2
+constexpr int64_t kTimeIntOffset = 0x800000;           // TIME2, fsp 0-4
+constexpr int64_t kTimePackedOffset = 0x800000000000;  // TIME2, fsp 5-6
+constexpr int64_t kDatetimeIntOffset = 0x8000000000;   // DATETIME2
 
 uint64_t be(Bytes b, size_t from, size_t n) {
   uint64_t v = 0;
@@ -36,10 +36,18 @@ bool frac_micro(Bytes b, size_t from, unsigned fsp, uint32_t& micro) {
   unsigned n = frac_bytes(fsp);
   uint64_t f = be(b, from, n);
   switch (n) {
-    case 0: micro = 0; return true;
-    case 1: micro = static_cast<uint32_t>(f * 10000); return f < 100;
-    case 2: micro = static_cast<uint32_t>(f * 100); return f < 10000;
-    default: micro = static_cast<uint32_t>(f); return f < 1000000;
+    case 0:
+      micro = 0;
+      return true;
+    case 1:
+      micro = static_cast<uint32_t>(f * 10000);
+      return f < 100;
+    case 2:
+      micro = static_cast<uint32_t>(f * 100);
+      return f < 10000;
+    default:
+      micro = static_cast<uint32_t>(f);
+      return f < 1000000;
   }
 }
 
@@ -196,10 +204,10 @@ Temporal civil_from_epoch(uint64_t seconds, uint32_t micro) {
   // "year"; 400-year eras are 146097 days. 1970-01-01 is day 719468 of era 0.
   uint64_t z = days + 719468;
   uint64_t era = z / 146097;
-  uint64_t doe = z - era * 146097;                                // day of era [0, 146096]
+  uint64_t doe = z - era * 146097;                                       // day of era [0, 146096]
   uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);         // day of March-year [0, 365]
-  uint64_t mp = (5 * doy + 2) / 153;                              // March = 0 .. February = 11
+  uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);  // day of March-year [0, 365]
+  uint64_t mp = (5 * doy + 2) / 153;                       // March = 0 .. February = 11
   t.day = static_cast<uint8_t>(doy - (153 * mp + 2) / 5 + 1);
   t.month = static_cast<uint8_t>(mp < 10 ? mp + 3 : mp - 9);
   t.year = static_cast<uint16_t>(yoe + era * 400 + (t.month <= 2 ? 1 : 0));

@@ -166,11 +166,6 @@ void write_json_binary(JsonWriter& w, std::string_view doc) {
   out += "\",\"error\":\"invalid JSON binary\"}";
 }
 
-const ColumnDef& default_column() {
-  static const ColumnDef kDefault;
-  return kDefault;
-}
-
 }  // namespace
 
 void write_value_json(JsonWriter& w, const Value& v, const ColumnDef& col) {
@@ -239,19 +234,22 @@ void write_value_json(JsonWriter& w, const Value& v, const ColumnDef& col) {
 }
 
 void write_row_json(JsonWriter& w, const RowImage& row, const TableMap& table) {
-  w.begin_object();
-  char key[16];
-  for (size_t i = 0; i < row.values.size(); ++i) {
-    if (i < row.present.size() && !row.present[i]) continue;
-    const ColumnDef& col = i < table.columns.size() ? table.columns[i] : default_column();
-    if (!col.name.empty()) {
-      w.key(col.name);
-    } else {
-      key[0] = '@';
-      auto r = std::to_chars(key + 1, key + sizeof key, i + 1);
-      w.key(std::string_view(key, static_cast<size_t>(r.ptr - key)));
+  if (table.json_keys.size() != table.columns.size()) {
+    table.json_keys.clear();
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      std::string k;
+      const std::string& name = table.columns[i].name;
+      JsonWriter::append_escaped(k, name.empty() ? "@" + std::to_string(i + 1) : name);
+      k += ':';
+      table.json_keys.push_back(std::move(k));
     }
-    write_value_json(w, row.values[i], col);
+  }
+  w.begin_object();
+  const size_t n = std::min(row.values.size(), table.columns.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (i < row.present.size() && !row.present[i]) continue;
+    w.rendered_key(table.json_keys[i]);
+    write_value_json(w, row.values[i], table.columns[i]);
   }
   w.end_object();
 }

@@ -2,6 +2,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "cli/change_printer.h"
 #include "cli/commands.h"
 #include "cli/input_file.h"
+#include "cli/schema_resolver.h"
 
 namespace dbtrail::cli {
 
@@ -91,6 +93,16 @@ int run_decode(const DecodeOptions& o) {
   dopts.verify_checksums = !o.no_verify;
   dopts.event_details = o.events;
   binlog::Decoder dec(dopts);
+  std::unique_ptr<SchemaResolver> resolver;
+  if (!o.schema_from.empty()) {
+    auto r = SchemaResolver::connect(o.schema_from);
+    if (!r.ok()) {
+      std::fprintf(stderr, "dbtrail: error: --schema-from: %s\n", r.error().message.c_str());
+      return exit_code(r.error().code);
+    }
+    resolver = std::move(r.value());
+    dec.set_table_resolver([&resolver](binlog::TableMap& t) { resolver->resolve(t); });
+  }
   ChangePrinter out(stdout, o.events);
   std::vector<std::string> queue(o.files.begin(), o.files.end());
   for (size_t i = 0; i < queue.size(); ++i) {
@@ -122,6 +134,10 @@ void add_binlog_commands(CLI::App& app) {
   decode->add_flag("--events", opts->events, "Print every event with its header instead of row changes");
   decode->add_flag("--follow,-f", opts->follow,
                    "Keep reading as the file grows and follow ROTATE into the next file");
+  decode->add_option("--schema-from", opts->schema_from,
+                     "DSN of a live server (mysql://user:pass@host:port/ or user:pass@tcp(host:port)/) "
+                     "to name columns when the binlog lacks binlog_row_metadata=FULL; the password "
+                     "may come from DBTRAIL_SOURCE_PASSWORD instead");
   decode->add_flag("--no-verify-checksum", opts->no_verify, "Do not check CRC32 trailers");
   decode->callback([opts] { exit_status() = run_decode(*opts); });
 }

@@ -188,8 +188,8 @@ Connection::Connection(std::unique_ptr<Impl> impl, Dsn dsn)
 Connection::~Connection() = default;
 
 Error Connection::error_from_server(const char* what) const {
-  std::string msg = std::string(what) + " on " + dsn_.redacted() + " failed: " +
-                    mysql_error(impl_->db) + " (error " +
+  std::string msg = std::string(what) + " on " + dsn_.redacted() +
+                    " failed: " + mysql_error(impl_->db) + " (error " +
                     std::to_string(mysql_errno(impl_->db)) + ")";
   return make_error(ErrorCode::kConnection, scrub(std::move(msg), dsn_.password));
 }
@@ -213,8 +213,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const Dsn& dsn,
 
   std::unique_ptr<Connection> conn(new Connection(std::move(impl), dsn));
   if (!mysql_real_connect(db, dsn.host.c_str(), dsn.user.c_str(), dsn.password.c_str(),
-                          dsn.database.empty() ? nullptr : dsn.database.c_str(), dsn.port,
-                          nullptr, 0)) {
+                          dsn.database.empty() ? nullptr : dsn.database.c_str(), dsn.port, nullptr,
+                          0)) {
     return conn->error_from_server("connecting");
   }
   return conn;

@@ -20,10 +20,14 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
 // Types whose bytes are not text (information_schema gives them no collation, the
 // binlog's charset metadata gives them 63).
 bool is_binary_type(std::string_view t) {
-  static constexpr std::string_view kBinary[] = {
-      "binary",   "varbinary",       "tinyblob",     "blob",         "mediumblob", "longblob",
-      "geometry", "point",           "linestring",   "polygon",      "multipoint",
-      "multilinestring", "multipolygon", "geometrycollection", "geomcollection", "vector"};
+  static constexpr std::string_view kBinary[] = {"binary",         "varbinary",
+                                                 "tinyblob",       "blob",
+                                                 "mediumblob",     "longblob",
+                                                 "geometry",       "point",
+                                                 "linestring",     "polygon",
+                                                 "multipoint",     "multilinestring",
+                                                 "multipolygon",   "geometrycollection",
+                                                 "geomcollection", "vector"};
   for (auto b : kBinary)
     if (t == b) return true;
   return false;
@@ -95,14 +99,13 @@ Result<TableColumns> load_table_columns(Connection& conn, std::string_view schem
       "SELECT c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, c.COLLATION_NAME, co.ID, c.EXTRA "
       "FROM information_schema.COLUMNS c "
       "LEFT JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = c.COLLATION_NAME "
-      "WHERE c.TABLE_SCHEMA = " + s + " AND c.TABLE_NAME = " + t +
-      " ORDER BY c.ORDINAL_POSITION");
+      "WHERE c.TABLE_SCHEMA = " +
+      s + " AND c.TABLE_NAME = " + t + " ORDER BY c.ORDINAL_POSITION");
   if (!cols.ok()) return cols.error();
   if (cols->empty()) {
     return make_error(ErrorCode::kNotFound,
-                      "table " + std::string(schema) + "." + std::string(table) +
-                          " not found on " + conn.dsn().redacted() +
-                          " (or the user lacks SELECT on it)");
+                      "table " + std::string(schema) + "." + std::string(table) + " not found on " +
+                          conn.dsn().redacted() + " (or the user lacks SELECT on it)");
   }
 
   TableColumns out;
@@ -115,7 +118,8 @@ Result<TableColumns> load_table_columns(Connection& conn, std::string_view schem
     for (auto& ch : col.data_type)
       if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
     const std::string& column_type = text_or_empty(r[2]);
-    col.is_unsigned = column_type.find(" unsigned") != std::string::npos;
+    // YEAR is stored as an unsigned byte; MariaDB's binlog marks it unsigned too.
+    col.is_unsigned = column_type.find(" unsigned") != std::string::npos || col.data_type == "year";
     if (r[4]) {
       unsigned id = 0;
       auto [p, ec] = std::from_chars(r[4]->data(), r[4]->data() + r[4]->size(), id);
@@ -126,8 +130,8 @@ Result<TableColumns> load_table_columns(Connection& conn, std::string_view schem
     if (col.data_type == "enum" || col.data_type == "set") {
       auto values = parse_enum_values(column_type);
       if (!values) {
-        return make_error(ErrorCode::kUnsupported, "cannot parse the member list of " +
-                                                       col.name + " " + column_type);
+        return make_error(ErrorCode::kUnsupported,
+                          "cannot parse the member list of " + col.name + " " + column_type);
       }
       col.enum_values = std::move(*values);
     }
@@ -140,8 +144,8 @@ Result<TableColumns> load_table_columns(Connection& conn, std::string_view schem
   // Primary key columns in key order. KEY_COLUMN_USAGE names them by column name.
   auto pk = conn.query(
       "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
-      "WHERE TABLE_SCHEMA = " + s + " AND TABLE_NAME = " + t +
-      " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
+      "WHERE TABLE_SCHEMA = " +
+      s + " AND TABLE_NAME = " + t + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
   if (!pk.ok()) return pk.error();
   for (const Row& r : *pk) {
     const std::string name = r.empty() ? std::string() : text_or_empty(r[0]);

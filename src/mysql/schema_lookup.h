@@ -28,8 +28,8 @@ namespace dbtrail::mysql {
 struct SchemaColumn {
   std::string name;
   bool is_unsigned = false;
-  uint16_t collation = 0;  // information_schema.COLLATIONS.ID; 63 for binary strings
-                           // and spatial types; 0 for columns without a charset
+  uint16_t collation = 0;                // information_schema.COLLATIONS.ID; 63 for binary strings
+                                         // and spatial types; 0 for columns without a charset
   std::vector<std::string> enum_values;  // ENUM or SET members in definition order
   bool in_binlog = true;                 // see the comment at the top of this file
   std::string data_type;                 // DATA_TYPE, lower case ("int", "varchar", ...)

@@ -1,6 +1,7 @@
 #include "util/json_writer.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace dbtrail {
 
@@ -54,22 +55,48 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+namespace {
+
+// True if any of the 8 bytes in `w` needs attention: a control character
+// (< 0x20), a non-ASCII byte (>= 0x80), '"' or '\\'. Classic SWAR tests.
+inline bool needs_attention(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t ctrl = (w - kOnes * 0x20) & ~w & kHigh;  // bytes < 0x20 (or >= 0x80, caught below)
+  return ((w & kHigh) | ctrl | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
+}  // namespace
+
 void JsonWriter::append_escaped(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
   out += '"';
+  const char* p = s.data();
+  const size_t n = s.size();
   size_t run = 0;  // start of the pending run of bytes that need no escaping
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t i = 0;
+  while (i < n) {
+    // Skip plain ASCII 8 bytes at a time: most text in row images is plain.
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (needs_attention(w)) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    unsigned char c = static_cast<unsigned char>(p[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { ++i; continue; }
     if (c >= 0x80) {
-      size_t n = utf8_seq_len(s, i);
-      if (n != 0) { i += n; continue; }
-      out.append(s.data() + run, i - run);
+      size_t len = utf8_seq_len(s, i);
+      if (len != 0) { i += len; continue; }
+      out.append(p + run, i - run);
       out += "\xef\xbf\xbd";  // U+FFFD
       run = ++i;
       continue;
     }
-    out.append(s.data() + run, i - run);
+    out.append(p + run, i - run);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -78,14 +105,14 @@ void JsonWriter::append_escaped(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
+      default: {
+        char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(u, 6);
+      }
     }
     run = ++i;
   }
-  out.append(s.data() + run, s.size() - run);
+  out.append(p + run, n - run);
   out += '"';
 }
 

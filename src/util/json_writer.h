@@ -24,6 +24,12 @@ class JsonWriter {
     out_ += ':';
     first_ = true;  // the value that follows takes no comma
   }
+  // A key already rendered as `"name":` (escaped, quoted, with the colon).
+  void rendered_key(std::string_view k) {
+    sep();
+    out_ += k;
+    first_ = true;
+  }
   void null() { sep(); out_ += "null"; }
   void boolean(bool b) { sep(); out_ += b ? "true" : "false"; }
   void int64(int64_t v);

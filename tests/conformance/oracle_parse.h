@@ -17,13 +17,17 @@ struct OracleCell {
   int column = 0;         // N, 1-based position in the table
   std::string text;       // the value as printed (quotes kept, FLOAT padding trimmed)
   std::string type;       // first word of the comment: INT, VARSTRING, BLOB/TEXT, DECIMAL, ...
+                          // empty for `-v` output, which prints no comment
   std::string type_args;  // what follows the type word up to " meta=": "(765)", "(5,2)", ""
   bool is_null = false;   // from is_null=1
 };
 
 // One row image pair, as printed under `### INSERT INTO` / `### UPDATE` / `### DELETE FROM`.
 struct OracleRow {
-  uint64_t event_pos = 0;  // the "# at N" that precedes the rows event
+  // Start positions of the rows events this row may come from. The tools
+  // print a statement's rows only after its last rows event (STMT_END_F), so
+  // a group of rows events shares one list; usually it has one entry.
+  std::vector<uint64_t> event_positions;
   std::string kind;        // INSERT, UPDATE or DELETE (dbtrail's spelling)
   std::string schema;
   std::string table;

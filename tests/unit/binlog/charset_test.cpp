@@ -76,11 +76,11 @@ TEST(Charset, WideCharsets) {
   EXPECT_EQ(conv(Charset::kUtf16, "\xD8\x3D\xDE\x00"sv), "😀");
   EXPECT_EQ(conv(Charset::kUtf16le, "\x3D\xD8\x00\xDE"sv), "😀");
   EXPECT_EQ(conv(Charset::kUtf32, "\x00\x01\xF6\x00"sv), "😀");
-  EXPECT_EQ(conv(Charset::kUtf16, "\x00\x41\x00"sv), "<invalid>");       // odd length
-  EXPECT_EQ(conv(Charset::kUtf16, "\xD8\x3D\x00\x41"sv), "<invalid>");   // lone high surrogate
-  EXPECT_EQ(conv(Charset::kUtf16, "\xDE\x00"sv), "<invalid>");           // lone low surrogate
-  EXPECT_EQ(conv(Charset::kUcs2, "\xD8\x3D\xDE\x00"sv), "<invalid>");    // no pairs in UCS-2
-  EXPECT_EQ(conv(Charset::kUtf32, "\x00\x11\x00\x00"sv), "<invalid>");   // above U+10FFFF
+  EXPECT_EQ(conv(Charset::kUtf16, "\x00\x41\x00"sv), "<invalid>");      // odd length
+  EXPECT_EQ(conv(Charset::kUtf16, "\xD8\x3D\x00\x41"sv), "<invalid>");  // lone high surrogate
+  EXPECT_EQ(conv(Charset::kUtf16, "\xDE\x00"sv), "<invalid>");          // lone low surrogate
+  EXPECT_EQ(conv(Charset::kUcs2, "\xD8\x3D\xDE\x00"sv), "<invalid>");   // no pairs in UCS-2
+  EXPECT_EQ(conv(Charset::kUtf32, "\x00\x11\x00\x00"sv), "<invalid>");  // above U+10FFFF
 }
 
 TEST(Charset, UnconvertedCharsetsRefuse) {

@@ -20,8 +20,8 @@ std::string text(std::vector<uint8_t> b, unsigned precision, unsigned scale) {
 }
 
 TEST(Decimal, BinarySizeUsesNineDigitGroupsAndLeftoverSizes) {
-  EXPECT_EQ(decimal_binary_size(14, 4), 7u);   // 10 int digits: 1 + 4; 4 frac: 2
-  EXPECT_EQ(decimal_binary_size(10, 2), 5u);   // 8 int digits: 4; 2 frac: 1
+  EXPECT_EQ(decimal_binary_size(14, 4), 7u);    // 10 int digits: 1 + 4; 4 frac: 2
+  EXPECT_EQ(decimal_binary_size(10, 2), 5u);    // 8 int digits: 4; 2 frac: 1
   EXPECT_EQ(decimal_binary_size(65, 30), 30u);  // 35 int: 3*4+4; 30 frac: 3*4+2
   EXPECT_EQ(decimal_binary_size(9, 0), 4u);
   EXPECT_EQ(decimal_binary_size(1, 1), 1u);
@@ -42,8 +42,7 @@ TEST(Decimal, LeadingZerosStrippedFractionKeptAtScale) {
   EXPECT_EQ(text({0x7F, 0xFF, 0xFF, 0xF3, 0xFE, 0xD3}, 10, 3), "-12.300");
   EXPECT_EQ(text({0x80, 0x12, 0xD6, 0x87, 0x01, 0xF4}, 10, 3), "1234567.500");
   EXPECT_EQ(text({0x80, 0, 0, 0, 0, 0, 0, 0}, 18, 9), "0.000000000");
-  EXPECT_EQ(text({0x78, 0xA4, 0x32, 0xEA, 0xF8, 0xA4, 0x32, 0xEA}, 18, 9),
-            "-123456789.123456789");
+  EXPECT_EQ(text({0x78, 0xA4, 0x32, 0xEA, 0xF8, 0xA4, 0x32, 0xEA}, 18, 9), "-123456789.123456789");
 }
 
 TEST(Decimal, Decimal65Scale30) {
@@ -60,9 +59,9 @@ TEST(Decimal, Decimal65Scale30) {
 }
 
 TEST(Decimal, RejectsWrongSizeAndOutOfRangeGroups) {
-  EXPECT_EQ(text({0x80, 0x00}, 5, 0), "<invalid>");              // needs 3 bytes
+  EXPECT_EQ(text({0x80, 0x00}, 5, 0), "<invalid>");                     // needs 3 bytes
   EXPECT_EQ(text({0x80 | 0x3B, 0x9A, 0xCA, 0x00}, 9, 0), "<invalid>");  // 1000000000
-  EXPECT_EQ(text({0x80, 0x64}, 2, 0), "<invalid>");              // 100 in a 2-digit group
+  EXPECT_EQ(text({0x80, 0x64}, 2, 0), "<invalid>");                     // 100 in a 2-digit group
 }
 
 }  // namespace

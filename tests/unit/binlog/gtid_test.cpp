@@ -15,11 +15,10 @@ namespace dbtrail::binlog {
 namespace {
 
 using test_walker::from_hex;
+using test_walker::walk_file;
 using test_walker::WalkedEvent;
 using test_walker::WalkedFile;
-using test_walker::walk_file;
 
-constexpr uint8_t kFde = 15, kXid = 16;
 
 std::vector<WalkedEvent> of_type(const WalkedFile& f, uint8_t type) {
   std::vector<WalkedEvent> out;
@@ -28,10 +27,11 @@ std::vector<WalkedEvent> of_type(const WalkedFile& f, uint8_t type) {
   return out;
 }
 
-#define LOAD_OR_SKIP(path, file)                                                          \
-  WalkedFile file;                                                                        \
-  if (!walk_file(path, file)) GTEST_SKIP() << "FIXTURE MISSING: " << test_walker::kFixtures \
-                                           << path << " (shared fixtures not mounted)"
+#define LOAD_OR_SKIP(path, file)                                        \
+  WalkedFile file;                                                      \
+  if (!walk_file(path, file))                                           \
+  GTEST_SKIP() << "FIXTURE MISSING: " << test_walker::kFixtures << path \
+               << " (shared fixtures not mounted)"
 
 // --- MySQL 9.6 tagged GTIDs ------------------------------------------------
 
@@ -183,10 +183,10 @@ TEST(MysqlGtid, EveryFixtureGtidEventParses) {
 
 std::vector<uint8_t> classic_80_body() {
   std::vector<uint8_t> b;
-  b.push_back(0x00);                                          // flags
+  b.push_back(0x00);                                            // flags
   for (int i = 0; i < 16; ++i) b.push_back(uint8_t(0x10 + i));  // uuid
   for (int i = 0; i < 8; ++i) b.push_back(i == 0 ? 42 : 0);     // gno 42
-  b.push_back(2);                                             // lt_type
+  b.push_back(2);                                               // lt_type
   for (int i = 0; i < 8; ++i) b.push_back(i == 0 ? 7 : 0);      // last_committed 7
   for (int i = 0; i < 8; ++i) b.push_back(i == 0 ? 9 : 0);      // sequence_number 9
   // immediate_commit_timestamp 0x0123456789abcd with bit 55 set: original follows
@@ -363,7 +363,11 @@ TEST(MariaGtid, MariaDb1011DdlGtidAndList) {
 
 TEST(MariaGtid, GroupCommitIdAndMalformed) {
   // seq 300, domain 2, flags FL_GROUP_COMMIT_ID|FL_TRANSACTIONAL, commit_id 77
-  auto b = from_hex("2c01000000000000" "02000000" "06" "4d00000000000000");
+  auto b = from_hex(
+      "2c01000000000000"
+      "02000000"
+      "06"
+      "4d00000000000000");
   auto g = parse_maria_gtid(b, 9);
   ASSERT_TRUE(g.ok()) << g.error().message;
   EXPECT_EQ(g->to_string(), "2-9-300");
@@ -374,7 +378,11 @@ TEST(MariaGtid, GroupCommitIdAndMalformed) {
     EXPECT_EQ(t.error().code, ErrorCode::kCorrupt);
   }
   // GTID_LIST: the top 4 bits of the count are flags, not part of the count.
-  auto flagged = from_hex("010000f0" "01000000" "02000000" "0300000000000000");
+  auto flagged = from_hex(
+      "010000f0"
+      "01000000"
+      "02000000"
+      "0300000000000000");
   auto l = parse_maria_gtid_list(flagged);
   ASSERT_TRUE(l.ok()) << l.error().message;
   EXPECT_EQ(format_maria_gtid_list(*l), "1-2-3");

@@ -2,6 +2,8 @@
 // shared/fixtures/json-binary/VECTORS.md (upstream test expectations and a
 // real 8.0.22 server's rows), from MySQL's documented printing rules, and for
 // doubles from a real mariadbd running the same my_gcvt() routine.
+#include "binlog/json_binary.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -11,8 +13,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "binlog/json_binary.h"
 
 namespace dbtrail::binlog {
 namespace {
@@ -111,18 +111,39 @@ TEST(JsonBinary, IntegersAtTheirLimitsAreExact) {
 
 TEST(JsonBinary, Int32IsInlinedOnlyInLargeContainers) {
   // small array: int32 70000 stored at offset 7
-  EXPECT_EQ(text_of("0201000b00070700" "70110100"), "[70000]");
+  EXPECT_EQ(text_of("0201000b00070700"
+                    "70110100"),
+            "[70000]");
   // large array: int32 70000 and uint32 4000000000 inlined in their 4-byte entry
   // fields, then "x" at offset 23.
-  EXPECT_EQ(text_of("03" "03000000" "19000000"
-                    "0770110100" "0800286bee" "0c17000000" "0178"),
+  EXPECT_EQ(text_of("03"
+                    "03000000"
+                    "19000000"
+                    "0770110100"
+                    "0800286bee"
+                    "0c17000000"
+                    "0178"),
             R"([70000, 4000000000, "x"])");
   // large object: key "a" (offset 19, length 1), int16 5 inlined in 4 bytes
-  EXPECT_EQ(text_of("01" "01000000" "14000000" "13000000" "0100" "0505000000" "61"),
+  EXPECT_EQ(text_of("01"
+                    "01000000"
+                    "14000000"
+                    "13000000"
+                    "0100"
+                    "0505000000"
+                    "61"),
             R"({"a": 5})");
   // large object with literals and a uint16 inlined
-  EXPECT_EQ(text_of("01" "02000000" "20000000" "1e000000" "0100" "1f000000" "0100"
-                    "0401000000" "06ffff0000" "6162"),
+  EXPECT_EQ(text_of("01"
+                    "02000000"
+                    "20000000"
+                    "1e000000"
+                    "0100"
+                    "1f000000"
+                    "0100"
+                    "0401000000"
+                    "06ffff0000"
+                    "6162"),
             R"({"a": true, "b": 65535})");
 }
 
@@ -173,7 +194,21 @@ TEST(JsonBinary, NonFiniteDoubleIsCorrupt) {
 
 TEST(JsonBinary, StringsEscapeQuotesBackslashAndControlCharactersOnly) {
   // a " \ \n \t \b \f \r 0x01 0x1f / 0x7f é
-  EXPECT_EQ(text_of("0c11" "61" "22" "5c" "0a" "09" "08" "0c" "0d" "01" "1f" "2f" "7f" "c3a9" "e282ac"),
+  EXPECT_EQ(text_of("0c11"
+                    "61"
+                    "22"
+                    "5c"
+                    "0a"
+                    "09"
+                    "08"
+                    "0c"
+                    "0d"
+                    "01"
+                    "1f"
+                    "2f"
+                    "7f"
+                    "c3a9"
+                    "e282ac"),
             "\"a\\\"\\\\\\n\\t\\b\\f\\r\\u0001\\u001f/\x7f\xc3\xa9\xe2\x82\xac\"");
 }
 
@@ -183,7 +218,9 @@ TEST(JsonBinary, KeysAreEscapedToo) {
 }
 
 TEST(JsonBinary, StringLengthUsesSevenBitGroups) {
-  std::string h = "0c" "ac02";  // 300 = 0b10_0101100 -> 0xac 0x02
+  std::string h =
+      "0c"
+      "ac02";  // 300 = 0b10_0101100 -> 0xac 0x02
   for (int i = 0; i < 300; ++i) h += "7a";
   EXPECT_EQ(text_of(h), "\"" + std::string(300, 'z') + "\"");
 }
@@ -213,14 +250,14 @@ TEST(JsonBinary, TemporalOpaques) {
 }
 
 TEST(JsonBinary, DecimalOpaques) {
-  EXPECT_EQ(text_of("0ff6050500803039"), "12345");          // decimal(5,0)
-  EXPECT_EQ(text_of("0ff60505007fcfc6"), "-12345");         // negative: bytes inverted
-  EXPECT_EQ(text_of("0ff60b1402875bcd1500bc614e5a"),        // decimal(20,2)
+  EXPECT_EQ(text_of("0ff6050500803039"), "12345");    // decimal(5,0)
+  EXPECT_EQ(text_of("0ff60505007fcfc6"), "-12345");   // negative: bytes inverted
+  EXPECT_EQ(text_of("0ff60b1402875bcd1500bc614e5a"),  // decimal(20,2)
             "123456789012345678.90");
-  EXPECT_EQ(text_of("0ff60404028000"), "0.00");             // decimal(4,2) zero keeps scale
-  EXPECT_FALSE(to_text(unhex("0ff6040302ff63")).ok());      // group 127 > 9 (one digit)
-  EXPECT_FALSE(to_text(unhex("0ff6044302810000")).ok());    // precision 67 out of range
-  EXPECT_FALSE(to_text(unhex("0ff603030281")).ok());        // digits truncated
+  EXPECT_EQ(text_of("0ff60404028000"), "0.00");           // decimal(4,2) zero keeps scale
+  EXPECT_FALSE(to_text(unhex("0ff6040302ff63")).ok());    // group 127 > 9 (one digit)
+  EXPECT_FALSE(to_text(unhex("0ff6044302810000")).ok());  // precision 67 out of range
+  EXPECT_FALSE(to_text(unhex("0ff603030281")).ok());      // digits truncated
 }
 
 TEST(JsonBinary, OtherOpaquesAreBase64WithMySqlLineBreaks) {
@@ -235,8 +272,9 @@ std::vector<uint8_t> nested_arrays(int levels) {
   std::vector<uint8_t> data = {0x00, 0x00, 0x04, 0x00};  // innermost []
   for (int i = 1; i < levels; ++i) {
     uint16_t size = static_cast<uint16_t>(7 + data.size());
-    std::vector<uint8_t> outer = {0x01, 0x00, static_cast<uint8_t>(size & 0xff),
-                                  static_cast<uint8_t>(size >> 8), 0x02, 0x07, 0x00};
+    std::vector<uint8_t> outer = {
+        0x01, 0x00, static_cast<uint8_t>(size & 0xff), static_cast<uint8_t>(size >> 8), 0x02,
+        0x07, 0x00};
     outer.insert(outer.end(), data.begin(), data.end());
     data = std::move(outer);
   }
@@ -269,14 +307,14 @@ TEST(JsonBinary, EveryTruncationOfEveryVectorIsCorrupt) {
 }
 
 TEST(JsonBinary, MalformedContainersAreReported) {
-  EXPECT_FALSE(to_text(unhex("0001000c000b0001000c7f0061")).ok());  // value offset 127 > size
+  EXPECT_FALSE(to_text(unhex("0001000c000b0001000c7f0061")).ok());    // value offset 127 > size
   EXPECT_FALSE(to_text(unhex("0001000c00ff0001000500020061")).ok());  // key offset out of range
-  EXPECT_FALSE(to_text(unhex("02ffff0400")).ok());                  // 65535 entries in 4 bytes
-  EXPECT_FALSE(to_text(unhex("0201000700")).ok());                  // entry missing
-  EXPECT_FALSE(to_text(unhex("0403")).ok());                        // unknown literal
-  EXPECT_FALSE(to_text(unhex("0d00")).ok());                        // unknown type
-  EXPECT_FALSE(to_text(unhex("0c8080808010")).ok());                // length beyond 32 bits
-  EXPECT_FALSE(to_text(unhex("0c808080808001")).ok());              // 6-byte length
+  EXPECT_FALSE(to_text(unhex("02ffff0400")).ok());                    // 65535 entries in 4 bytes
+  EXPECT_FALSE(to_text(unhex("0201000700")).ok());                    // entry missing
+  EXPECT_FALSE(to_text(unhex("0403")).ok());                          // unknown literal
+  EXPECT_FALSE(to_text(unhex("0d00")).ok());                          // unknown type
+  EXPECT_FALSE(to_text(unhex("0c8080808010")).ok());                  // length beyond 32 bits
+  EXPECT_FALSE(to_text(unhex("0c808080808001")).ok());                // 6-byte length
   auto r = to_text(unhex("0001000c000b0001000c7f0061"));
   EXPECT_EQ(r.error().code, ErrorCode::kCorrupt);
   EXPECT_NE(r.error().message.find("byte"), std::string::npos);
@@ -294,8 +332,8 @@ TEST(JsonBinary, GarbageNeverCrashes) {
     out.clear();
     Status s = json_binary_to_text(Bytes(doc.data(), doc.size()), out);
     if (!s.ok()) {
-          EXPECT_EQ(s.error().code, ErrorCode::kCorrupt);
-        }
+      EXPECT_EQ(s.error().code, ErrorCode::kCorrupt);
+    }
   }
   for (const auto& v : load_vectors()) {
     auto full = unhex(v.hex);

@@ -26,7 +26,8 @@ std::vector<uint8_t> unhex(std::string_view h) {
 enum Op : uint8_t { kReplace = 0, kInsert = 1, kRemove = 2 };
 
 // Appends one diff entry: op, packed path length, path, [packed value length, value].
-void add_diff(std::vector<uint8_t>& d, Op op, std::string_view path, std::string_view value_hex = "") {
+void add_diff(std::vector<uint8_t>& d, Op op, std::string_view path,
+              std::string_view value_hex = "") {
   d.push_back(op);
   auto packed = [&](size_t n) {
     if (n < 251) {
@@ -66,9 +67,9 @@ TEST(JsonDiff, ReplaceAgeFromVectorsMd) {
 // PARTIAL_UPDATE_ROWS for mysql.t(id INT, json_col JSON, name VARCHAR AS
 // (json_col->>'$.name'), age INT AS (json_col->'$.age')), six rows.
 TEST(JsonDiff, RealServerPartialUpdateMatchesItsGeneratedColumns) {
-  std::ifstream in(std::string(DBTRAIL_SHARED_DIR) +
-                       "/fixtures/binlog/rust_mysql_common/json.binlog.000001",
-                   std::ios::binary);
+  std::ifstream in(
+      std::string(DBTRAIL_SHARED_DIR) + "/fixtures/binlog/rust_mysql_common/json.binlog.000001",
+      std::ios::binary);
   std::vector<uint8_t> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ASSERT_GT(file.size(), 3750u + 19u);
   Cursor c(Bytes(file.data() + 3750, file.size() - 3750));
@@ -103,7 +104,7 @@ TEST(JsonDiff, RealServerPartialUpdateMatchesItsGeneratedColumns) {
     c.skip(1);  // after-image null bitmap
     uint32_t diff_len = c.u32();
     Bytes diffs = c.bytes(diff_len);
-    std::string_view name = c.str(c.u8());
+    std::string_view name = c.str(c.u16());  // VARCHAR(100) utf8mb4: 2-byte length
     uint32_t age = c.u32();
     ASSERT_TRUE(c.ok());
     ASSERT_LE(c.offset(), rows_end);
@@ -127,9 +128,9 @@ TEST(JsonDiff, ReplaceNestedMemberAndArrayCell) {
 
 TEST(JsonDiff, InsertMemberLandsInMySqlKeyOrder) {
   std::vector<uint8_t> d;
-  add_diff(d, kInsert, "$.b", "050700");    // 7
-  add_diff(d, kInsert, "$.zzz", "0400");    // null
-  add_diff(d, kInsert, "$.aa", "0c0178");   // "x"
+  add_diff(d, kInsert, "$.b", "050700");   // 7
+  add_diff(d, kInsert, "$.zzz", "0400");   // null
+  add_diff(d, kInsert, "$.aa", "0c0178");  // "x"
   EXPECT_EQ(applied(R"({"a": 1, "cc": 2})", d),
             R"({"a": 1, "b": 7, "aa": "x", "cc": 2, "zzz": null})");
 }
@@ -174,9 +175,12 @@ TEST(JsonDiff, LongPathUsesTwoByteLength) {
 TEST(JsonDiff, UntouchedNumbersAndStringsKeepTheirExactText) {
   std::vector<uint8_t> d;
   add_diff(d, kInsert, "$.z", "0ff60302028a");  // opaque decimal(2,2) 0.10
-  EXPECT_EQ(applied(R"({"a": 18446744073709551615, "b": 0.10, "c": 1e20, "d": -0.0, "s": "\u00e9\n"})", d),
-            "{\"a\": 18446744073709551615, \"b\": 0.10, \"c\": 1e20, \"d\": -0.0, \"s\": \"\xc3\xa9\\n\", "
-            "\"z\": 0.10}");
+  EXPECT_EQ(
+      applied(R"({"a": 18446744073709551615, "b": 0.10, "c": 1e20, "d": -0.0, "s": "\u00e9\n"})",
+              d),
+      "{\"a\": 18446744073709551615, \"b\": 0.10, \"c\": 1e20, \"d\": -0.0, \"s\": "
+      "\"\xc3\xa9\\n\", "
+      "\"z\": 0.10}");
 }
 
 TEST(JsonDiff, InsertedContainerValue) {
@@ -194,7 +198,8 @@ TEST(JsonDiff, DiffsApplyInOrder) {
 }
 
 TEST(JsonDiff, NoDiffsPrintsTheDocumentCanonically) {
-  EXPECT_EQ(applied(R"( {"bb":1,"a" : [ 1,2 ],"c":{}} )", {}), R"({"a": [1, 2], "c": {}, "bb": 1})");
+  EXPECT_EQ(applied(R"( {"bb":1,"a" : [ 1,2 ],"c":{}} )", {}),
+            R"({"a": [1, 2], "c": {}, "bb": 1})");
 }
 
 void expect_rejected(std::string_view doc, const std::vector<uint8_t>& d, std::string_view why) {

@@ -75,7 +75,10 @@ TEST(ValueJson, TimestampIsUtcWhateverTheProcessTimeZone) {
   v.t.micro = 500000;
   v.frac_digits = 6;
   EXPECT_EQ(json(v), "\"2024-03-10 06:30:00.500000\"");
-  if (old) setenv("TZ", saved.c_str(), 1); else unsetenv("TZ");
+  if (old)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
   tzset();
 }
 

@@ -25,7 +25,7 @@ TEST(JsonWriter, CommasAndNesting) {
 
 TEST(JsonWriter, EscapesControlQuotesAndKeepsUtf8) {
   std::string s;
-  JsonWriter::append_escaped(s, std::string("q\"b\\n\n\x01 \xf0\x9f\x98\x80 \xc3\xa9", 17));
+  JsonWriter::append_escaped(s, std::string("q\"b\\n\n\x01 \xf0\x9f\x98\x80 \xc3\xa9", 15));
   EXPECT_EQ(s, "\"q\\\"b\\\\n\\n\\u0001 \xf0\x9f\x98\x80 \xc3\xa9\"");
 }
 

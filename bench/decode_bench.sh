@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Decode throughput: `dbtrail binlog decode` against `mariadb-binlog -vv` on the
+# same 1,000,000-row-event binlog (bench/gen_workload.sql). See bench/README.md.
+#   bench/decode_bench.sh             build, generate, time (about 3-5 minutes)
+# Knobs: RUNS (default 5), SKIP_BUILD=1, KEEP_BENCH_DIR=1, DBTRAIL=path.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+RUNS=${RUNS:-5}
+DBTRAIL=${DBTRAIL:-$ROOT/build/dbtrail}
+
+say() { printf -- '-- %s\n' "$*" >&2; }
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  say "building build/dbtrail (RelWithDebInfo)"
+  bash scripts/build.sh --target dbtrail </dev/null >&2
+fi
+[[ -x $DBTRAIL ]] || { echo "bench: $DBTRAIL is missing; run scripts/build.sh" >&2; exit 1; }
+command -v mariadb-binlog >/dev/null || { echo "bench: mariadb-binlog missing (scripts/setup.sh)" >&2; exit 1; }
+
+DIR=$(mktemp -d /tmp/dbtrail-bench.XXXXXX)
+cleanup() {
+  bash "$ROOT/scripts/sandbox.sh" stop "$DIR" 2>/dev/null || true
+  if [[ -n "${KEEP_BENCH_DIR:-}" ]]; then say "kept $DIR"; else rm -rf "$DIR"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "starting a private MariaDB in $DIR"
+MAX_BINLOG_SIZE=1073741824 SANDBOX_OWNER_PID=$$ bash scripts/sandbox.sh start "$DIR" >/dev/null
+# shellcheck disable=SC1091
+source "$DIR/env"
+
+say "generating the workload (bench/gen_workload.sql)"
+t0=$SECONDS
+mariadb --no-defaults --default-character-set=utf8mb4 --socket="$SANDBOX_SOCKET" -uroot \
+  <bench/gen_workload.sql >/dev/null
+say "generated in $((SECONDS - t0)) s"
+
+# The workload ends with FLUSH BINARY LOGS, so the largest file is the closed
+# one holding every row event (max_binlog_size is 1 GiB).
+FILE=$(ls -S "$SANDBOX_BINLOG_DIR"/mysql-bin.[0-9]* | head -n 1)
+size=$(stat -c %s "$FILE")
+say "binlog: $FILE ($((size / 1048576)) MiB)"
+
+rows=$("$DBTRAIL" binlog decode "$FILE" </dev/null | wc -l)
+ref_rows=$(mariadb-binlog --base64-output=decode-rows -vv "$FILE" </dev/null |
+  grep -cE '^### (INSERT INTO|UPDATE|DELETE FROM) ')
+say "row events: dbtrail printed $rows lines, mariadb-binlog shows $ref_rows rows"
+if [[ $rows != "$ref_rows" ]]; then
+  say "WARNING: the two tools disagree on the number of row events"
+fi
+
+DBT_CMD="$DBTRAIL binlog decode $FILE"
+REF_CMD="mariadb-binlog --base64-output=decode-rows -vv $FILE"
+
+median_of() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+if command -v hyperfine >/dev/null; then
+  json=$DIR/hyperfine.json
+  hyperfine --runs "$RUNS" --warmup 1 --style basic --export-json "$json" \
+    --command-name dbtrail "$DBT_CMD > /dev/null" \
+    --command-name mariadb-binlog "$REF_CMD > /dev/null" </dev/null >&2
+  mapfile -t medians < <(grep -o '"median": *[0-9.eE+-]*' "$json" | sed 's/.*: *//')
+  dbt_median=${medians[0]}
+  ref_median=${medians[1]}
+else
+  say "hyperfine missing: timing with a plain loop"
+  time_runs() {
+    local i t
+    for ((i = 0; i < RUNS; i++)); do
+      t=$(date +%s%N)
+      bash -c "$1 > /dev/null" </dev/null
+      awk -v ns="$(($(date +%s%N) - t))" 'BEGIN { printf "%.6f\n", ns / 1e9 }'
+    done | median_of
+  }
+  dbt_median=$(time_runs "$DBT_CMD")
+  ref_median=$(time_runs "$REF_CMD")
+fi
+
+awk -v d="$dbt_median" -v r="$ref_median" -v n="$rows" -v mib="$((size / 1048576))" 'BEGIN {
+  printf "\nbinlog: %d MiB, %d row events\n", mib, n
+  printf "dbtrail binlog decode          median %8.3f s   %12.0f row events/s   %7.1f MiB/s\n", d, n / d, mib / d
+  printf "mariadb-binlog -vv (reference) median %8.3f s   %12.0f row events/s   %7.1f MiB/s\n", r, n / r, mib / r
+  printf "speed-up: %.2fx\n", r / d
+}'
