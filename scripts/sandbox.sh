@@ -362,6 +362,9 @@ sshd_stop() {
   local pid=""
   [[ -f $dir/sshd.pid ]] && pid=$(cat "$dir/sshd.pid" 2>/dev/null || true)
   if pid_is_ours "$pid" "$dir"; then
+    # Open sessions (tunnels) are children of the listener; end them too.
+    local child
+    for child in $(pgrep -P "$pid" 2>/dev/null || true); do kill -TERM "$child" 2>/dev/null || true; done
     kill -TERM "$pid" 2>/dev/null || true
     local i
     for ((i = 0; i < 50; i++)); do

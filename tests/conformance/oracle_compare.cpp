@@ -131,7 +131,7 @@ std::string compare_string(const OracleCell& cell, const Json& got, CompareStats
   bool was_text = false;
   if (!bytes_of(got, bytes, was_text))
     return "expected string '" + printable(*inner) + "', got " + show(got);
-  if (escape_like_mariadb(bytes) == *inner) return "";  // MariaDB spelling
+  if (escape_like_mariadb(bytes) == *inner) return "";    // MariaDB spelling
   std::string oracle_bytes = decode_hex_escapes(*inner);  // MySQL spelling
   if (oracle_bytes == bytes) return "";
   // latin1 columns: the oracle prints the stored bytes, dbtrail converts to
@@ -159,8 +159,8 @@ std::string compare_enum_set(const OracleCell& cell, const Json& got, const std:
     want = o->unsigned_value ? *o->unsigned_value : static_cast<uint64_t>(o->signed_value);
   }
   if (got.is_number_integer()) {
-    uint64_t have = got.is_number_unsigned() ? got.get<uint64_t>()
-                                             : static_cast<uint64_t>(got.get<int64_t>());
+    uint64_t have =
+        got.is_number_unsigned() ? got.get<uint64_t>() : static_cast<uint64_t>(got.get<int64_t>());
     if (have != want) return "expected " + std::to_string(want) + ", got " + show(got);
     return "";
   }
@@ -170,10 +170,11 @@ std::string compare_enum_set(const OracleCell& cell, const Json& got, const std:
   // the number <-> name mapping of a column never changes within a file.
   std::string name = got.get<std::string>();
   if (is_set) {
-    size_t count = name.empty() ? 0 : 1 + static_cast<size_t>(std::count(name.begin(), name.end(), ','));
+    size_t count =
+        name.empty() ? 0 : 1 + static_cast<size_t>(std::count(name.begin(), name.end(), ','));
     if (count != static_cast<size_t>(std::popcount(want)))
-      return "SET " + cell.text + " has " + std::to_string(std::popcount(want)) +
-             " members, got " + show(got);
+      return "SET " + cell.text + " has " + std::to_string(std::popcount(want)) + " members, got " +
+             show(got);
   }
   std::string conflict = names.check(key, want, name);
   if (!conflict.empty()) return conflict;
@@ -247,8 +248,9 @@ void compare_image(const std::string& where, const std::string& key_prefix,
       if (!b) {
         r = "oracle BIT unreadable: " + cell.text;
       } else if (!it.value().is_number_integer() ||
-                 (it.value().is_number_unsigned() ? it.value().get<uint64_t>()
-                                                  : static_cast<uint64_t>(it.value().get<int64_t>())) != *b) {
+                 (it.value().is_number_unsigned()
+                      ? it.value().get<uint64_t>()
+                      : static_cast<uint64_t>(it.value().get<int64_t>())) != *b) {
         r = "expected " + std::to_string(*b) + " (" + cell.text + "), got " + show(it.value());
       }
     } else {
@@ -331,7 +333,8 @@ void compare_file(const std::string& label, const std::vector<OracleRow>& oracle
     }
     // The row's event must be one of its group's rows events, and rows of one
     // group come in event order.
-    uint64_t pos = d.contains("pos") && d["pos"].is_number_unsigned() ? d["pos"].get<uint64_t>() : 0;
+    uint64_t pos =
+        d.contains("pos") && d["pos"].is_number_unsigned() ? d["pos"].get<uint64_t>() : 0;
     bool same_group = i > 0 && oracle[i - 1].event_positions == o.event_positions;
     if (std::find(o.event_positions.begin(), o.event_positions.end(), pos) ==
             o.event_positions.end() ||

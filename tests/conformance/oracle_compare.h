@@ -5,10 +5,9 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "oracle_parse.h"
 
@@ -16,13 +15,13 @@ namespace dbtrail::conformance {
 
 // Counters for one file (and, summed, for a run).
 struct CompareStats {
-  size_t rows = 0;                // row changes compared (both sides present)
-  size_t values = 0;              // cells that matched or mismatched
-  size_t mismatches = 0;          // every failed check, including row-level ones
-  size_t not_comparable = 0;      // cells with no comparison rule (type below)
-  size_t unsigned_readings = 0;   // integers where dbtrail printed the unsigned reading
-  size_t latin1_converted = 0;    // strings equal only after latin1 -> UTF-8 of the oracle bytes
-  size_t name_checked = 0;        // ENUM/SET printed as names: only consistency-checked
+  size_t rows = 0;               // row changes compared (both sides present)
+  size_t values = 0;             // cells that matched or mismatched
+  size_t mismatches = 0;         // every failed check, including row-level ones
+  size_t not_comparable = 0;     // cells with no comparison rule (type below)
+  size_t unsigned_readings = 0;  // integers where dbtrail printed the unsigned reading
+  size_t latin1_converted = 0;   // strings equal only after latin1 -> UTF-8 of the oracle bytes
+  size_t name_checked = 0;       // ENUM/SET printed as names: only consistency-checked
   std::map<std::string, size_t> not_comparable_types;
   std::vector<std::string> messages;  // first mismatches, for the report
   std::vector<std::string> notes;     // unsigned readings and the like (informational)

@@ -12,7 +12,8 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -74,7 +75,8 @@ bool parse_cell(std::string_view s, OracleCell& cell) {
 
 // An event header line: "#170413 14:34:30 server id 1  end_log_pos ...".
 bool is_event_header(std::string_view line) {
-  return line.size() > 2 && line[0] == '#' && (line[1] == ' ' || (line[1] >= '0' && line[1] <= '9')) &&
+  return line.size() > 2 && line[0] == '#' &&
+         (line[1] == ' ' || (line[1] >= '0' && line[1] <= '9')) &&
          line.find(" server id ") != std::string_view::npos;
 }
 
@@ -108,7 +110,8 @@ OracleDecoding parse_mysqlbinlog_vv(std::string_view text) {
       continue;
     }
     if (is_event_header(line)) {
-      if (pending_is_rows.size() < pending_at.size()) pending_is_rows.push_back(is_rows_event_header(line));
+      if (pending_is_rows.size() < pending_at.size())
+        pending_is_rows.push_back(is_rows_event_header(line));
       continue;
     }
     if (starts_with(line, "# Ignorable event type") && line.find("(Unknown)") != line.npos) {

@@ -28,7 +28,7 @@ struct OracleRow {
   // print a statement's rows only after its last rows event (STMT_END_F), so
   // a group of rows events shares one list; usually it has one entry.
   std::vector<uint64_t> event_positions;
-  std::string kind;        // INSERT, UPDATE or DELETE (dbtrail's spelling)
+  std::string kind;  // INSERT, UPDATE or DELETE (dbtrail's spelling)
   std::string schema;
   std::string table;
   bool has_before = false;  // a WHERE section was printed

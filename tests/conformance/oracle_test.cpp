@@ -28,11 +28,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "oracle_compare.h"
 #include "oracle_parse.h"
@@ -302,7 +301,7 @@ TEST(OracleParse, FlagsUnknownEventsAndUnreadableLines) {
       "# Ignored (Unknown charset) SET @@session.character_set_client=Unknown\n"
       "###   @1=1 /* INT meta=0 nullable=0 is_null=0 */\n");
   EXPECT_EQ(d.unknown_events.size(), 1u);  // the charset line is not an event
-  EXPECT_EQ(d.unparsed.size(), 1u);         // a cell outside any row
+  EXPECT_EQ(d.unparsed.size(), 1u);        // a cell outside any row
 }
 
 TEST(OracleParse, ValueSpellings) {
@@ -501,15 +500,15 @@ TEST(OracleConformance, MatchesMariadbBinlogOnEveryFixture) {
       continue;
     }
     if (!warnings.empty())
-      std::cerr << "[oracle] note " << label << ": mariadb-binlog warned (compared anyway): "
-                << warnings << "\n";
+      std::cerr << "[oracle] note " << label
+                << ": mariadb-binlog warned (compared anyway): " << warnings << "\n";
 
     CompareStats st = compare_one(label, input, oracle, tmp.path());
     std::cerr << "[oracle] mariadb-binlog " << label << ": " << st.rows << " rows, " << st.values
               << " values, " << st.mismatches << " mismatches"
-              << (st.unsigned_readings ? ", " + std::to_string(st.unsigned_readings) +
-                                             " unsigned readings"
-                                       : std::string())
+              << (st.unsigned_readings
+                      ? ", " + std::to_string(st.unsigned_readings) + " unsigned readings"
+                      : std::string())
               << "\n";
     report(st);
     total.add(st);
