@@ -96,8 +96,8 @@ mariadb_start() {
       { cat "$dir/install.log" >&2; die "mariadb-install-db failed"; }
   fi
 
-  local attempt port pid=""
-  for attempt in 1 2 3 4 5; do
+  local port pid=""
+  for _ in 1 2 3 4 5; do
     port=$(free_port)
     {
       echo "# written by scripts/sandbox.sh; regenerated on every start"
@@ -295,9 +295,9 @@ sshd_start() {
   # Privilege separation directory, normally created by the system service.
   if [[ ! -d /run/sshd ]]; then mkdir -p /run/sshd && chmod 755 /run/sshd; fi
 
-  local attempt port pid="" user
+  local port pid="" user
   user=$(id -un)
-  for attempt in 1 2 3 4 5; do
+  for _ in 1 2 3 4 5; do
     port=$(free_port)
     cat >"$dir/sshd_config" <<EOF
 # written by scripts/sandbox.sh

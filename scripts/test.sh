@@ -12,7 +12,7 @@
 #
 # Knobs: SKIP_SETUP=1, SKIP_ASAN=1, SKIP_INTEGRATION=1, SKIP_FUZZ=1 (local use).
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 ROOT=$PWD
 
 passed=0
