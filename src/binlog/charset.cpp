@@ -247,12 +247,24 @@ bool utf32(std::string_view in, std::string& out) {
 
 }  // namespace
 
-Charset charset_of_collation(uint16_t id) {
+namespace {
+Charset lookup_collation(uint16_t id) {
   auto it = std::upper_bound(std::begin(kCollations), std::end(kCollations), id,
                              [](uint16_t v, const CollationRange& r) { return v < r.first; });
   if (it == std::begin(kCollations)) return Charset::kUnknown;
   --it;
   return id <= it->last ? it->cs : Charset::kUnknown;
+}
+}  // namespace
+
+Charset charset_of_collation(uint16_t id) {
+  // Every text cell asks: answer ids below 2048 (all in use today) from a flat table.
+  static const auto kTable = [] {
+    std::array<Charset, 2048> t{};
+    for (size_t i = 0; i < t.size(); ++i) t[i] = lookup_collation(static_cast<uint16_t>(i));
+    return t;
+  }();
+  return id < kTable.size() ? kTable[id] : lookup_collation(id);
 }
 
 const char* charset_name(Charset cs) {

@@ -39,7 +39,7 @@ Status decode_row_image(Cursor& c, const TableMap& table, const RowsEventHead& h
   const uint32_t n = head.column_count;
   const size_t ncols = table.columns.size();
   out.values.resize(ncols);
-  out.present.assign(ncols, false);
+  out.present.assign(ncols, 0);
   uint32_t present_count = 0;
   for (uint32_t i = 0; i < n; ++i) present_count += bit_set(columns, i);
   Bytes nulls = c.bytes((present_count + 7) / 8);
@@ -53,7 +53,7 @@ Status decode_row_image(Cursor& c, const TableMap& table, const RowsEventHead& h
     if (!bit_set(columns, i)) continue;
     const ColumnDef& col = table.columns[i];
     Value& v = out.values[i];
-    out.present[i] = true;
+    out.present[i] = 1;
     bool is_null = bit_set(nulls, k++);
     bool is_diff = false;
     if (col.type == kTypeJson) {

@@ -59,8 +59,18 @@ char* put2(char* p, unsigned v) {
 
 // At least `width` digits.
 char* put_uint(char* p, uint64_t v, unsigned width) {
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
   char tmp[24];
   unsigned n = 0;
+  while (v >= 100) {  // two digits per division
+    unsigned d = static_cast<unsigned>(v % 100) * 2;
+    v /= 100;
+    tmp[n++] = kPairs[d + 1];
+    tmp[n++] = kPairs[d];
+  }
   do {
     tmp[n++] = static_cast<char>('0' + v % 10);
     v /= 10;

@@ -78,7 +78,7 @@ class Arena {
 // event's column bitmap left column i out (MINIMAL/NOBLOB images, partial updates).
 struct RowImage {
   std::vector<Value> values;
-  std::vector<bool> present;
+  std::vector<uint8_t> present;  // 0/1 (not vector<bool>: it is read per cell)
 };
 
 }  // namespace dbtrail::binlog

@@ -21,12 +21,12 @@ namespace {
 // do not convert (or that failed to convert), so a reader can still decode it.
 void write_base64(JsonWriter& w, std::string_view bytes, const char* charset = nullptr) {
   w.begin_object();
-  w.key("base64");
+  w.rendered_key("\"base64\":");
   w.raw("\"");
   base64_append(w.buffer(), bytes);
   w.buffer() += '"';
   if (charset != nullptr) {
-    w.key("charset");
+    w.rendered_key("\"charset\":");
     w.string(charset);
   }
   w.end_object();
@@ -46,9 +46,7 @@ void write_text(JsonWriter& w, std::string_view bytes, uint16_t collation) {
     case Charset::kUtf8mb4:
     case Charset::kUnknown:
       // Already UTF-8 (or, with no metadata, most likely so): no copy.
-      if (is_valid_utf8(bytes)) {
-        w.string(bytes);
-      } else {
+      if (!w.string_if_utf8(bytes)) {
         write_base64(w, bytes, cs == Charset::kUnknown ? nullptr : charset_name(cs));
       }
       return;

@@ -23,31 +23,40 @@ const char* kind_name(RowsKind k) {
 Status ChangePrinter::on_row(const binlog::RowChange& c) {
   ++rows_;
   if (events_) return {};
+  // Hot path: keys are literals written pre-rendered; the schema/table/type
+  // part is rendered once per rows event and reused for its rows.
+  if (c.pos != cached_pos_ || c.table != cached_table_ || c.kind != cached_kind_) {
+    cached_pos_ = c.pos;
+    cached_table_ = c.table;
+    cached_kind_ = c.kind;
+    cached_tail_.clear();
+    cached_tail_ += ",\"schema\":";
+    JsonWriter::append_escaped(cached_tail_, c.table->schema);
+    cached_tail_ += ",\"table\":";
+    JsonWriter::append_escaped(cached_tail_, c.table->table);
+    cached_tail_ += ",\"type\":\"";
+    cached_tail_ += kind_name(c.kind);
+    cached_tail_ += '"';
+  }
   JsonWriter w(buf_);
   w.begin_object();
-  w.key("file");
-  w.string(file_);
-  w.key("pos");
+  w.rendered_key("\"file\":");
+  w.raw(file_json_);
+  w.rendered_key("\"pos\":");
   w.uint64(c.pos);
-  w.key("end_pos");
+  w.rendered_key("\"end_pos\":");
   w.uint64(c.end_pos);
-  w.key("ts");
-  w.raw("\"");
+  buf_ += ",\"ts\":\"";
   append_iso8601_utc(buf_, c.timestamp);
   buf_ += '"';
-  w.key("gtid");
+  w.rendered_key("\"gtid\":");
   if (c.txn->gtid.empty()) w.null(); else w.string(c.txn->gtid);
-  w.key("connection_id");
+  w.rendered_key("\"connection_id\":");
   if (c.txn->connection_id) w.uint64(*c.txn->connection_id); else w.null();
-  w.key("schema");
-  w.string(c.table->schema);
-  w.key("table");
-  w.string(c.table->table);
-  w.key("type");
-  w.string(kind_name(c.kind));
-  w.key("before");
+  buf_ += cached_tail_;
+  w.rendered_key("\"before\":");
   if (c.before) binlog::write_row_json(w, *c.before, *c.table); else w.null();
-  w.key("after");
+  w.rendered_key("\"after\":");
   if (c.after) binlog::write_row_json(w, *c.after, *c.table); else w.null();
   w.end_object();
   buf_ += '\n';

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "binlog/decoder.h"
+#include "util/json_writer.h"
 
 namespace dbtrail::cli {
 
@@ -15,7 +16,12 @@ class ChangePrinter : public binlog::Sink {
   ChangePrinter(std::FILE* out, bool events) : out_(out), events_(events) {}
   ~ChangePrinter() override { flush(); }
 
-  void set_file(std::string name) { file_ = std::move(name); }
+  void set_file(std::string name) {
+    file_ = std::move(name);
+    file_json_.clear();
+    JsonWriter::append_escaped(file_json_, file_);
+    cached_table_ = nullptr;
+  }
   Status on_row(const binlog::RowChange& c) override;
   Status on_event(const binlog::EventInfo& e) override;
   void flush();
@@ -29,6 +35,11 @@ class ChangePrinter : public binlog::Sink {
   std::FILE* out_;
   bool events_;
   std::string file_;
+  std::string file_json_;               // file_ as a JSON string
+  uint64_t cached_pos_ = 0;             // rows event whose tail is cached
+  const binlog::TableMap* cached_table_ = nullptr;
+  binlog::RowsKind cached_kind_ = binlog::RowsKind::kNone;
+  std::string cached_tail_;             // ,"schema":..,"table":..,"type":..
   std::string buf_;
   uint64_t rows_ = 0;
 };

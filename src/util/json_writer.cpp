@@ -57,19 +57,21 @@ bool is_valid_utf8(std::string_view s) {
 
 namespace {
 
-// True if any of the 8 bytes in `w` needs attention: a control character
-// (< 0x20), a non-ASCII byte (>= 0x80), '"' or '\\'. Classic SWAR tests.
-inline bool needs_attention(uint64_t w) {
+// Marks (high bit of each byte) the bytes of `w` that need attention: control
+// characters (< 0x20), non-ASCII bytes (>= 0x80), '"' and '\\'. The lowest
+// marked byte is exact, which is all the scanner uses.
+inline uint64_t attention_mask(uint64_t w) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHigh = 0x8080808080808080ull;
-  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  uint64_t ctrl = (w - kOnes * 0x20) & ~w & kHigh;  // bytes < 0x20 (or >= 0x80, caught below)
-  return ((w & kHigh) | ctrl | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+  auto zero_bytes = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (w & kHigh) | below_space | zero_bytes(w ^ (kOnes * '"')) | zero_bytes(w ^ (kOnes * '\\'));
 }
 
-}  // namespace
-
-void JsonWriter::append_escaped(std::string& out, std::string_view s) {
+// Escapes s into out. Returns false at the first invalid UTF-8 sequence when
+// `strict` (out then holds a partial string the caller discards); otherwise
+// writes U+FFFD for it and goes on.
+bool escape_into(std::string& out, std::string_view s, bool strict) {
   static const char kHex[] = "0123456789abcdef";
   out.reserve(out.size() + s.size() + 2);
   out += '"';
@@ -78,19 +80,21 @@ void JsonWriter::append_escaped(std::string& out, std::string_view s) {
   size_t run = 0;  // start of the pending run of bytes that need no escaping
   size_t i = 0;
   while (i < n) {
-    // Skip plain ASCII 8 bytes at a time: most text in row images is plain.
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (needs_attention(w)) break;
-      i += 8;
+    // Eight bytes at a time; the last word is padded with spaces (plain).
+    uint64_t w = 0x2020202020202020ull;
+    size_t take = n - i < 8 ? n - i : 8;
+    std::memcpy(&w, p + i, take);
+    uint64_t mask = attention_mask(w);
+    if (mask == 0) {
+      i += take;
+      continue;
     }
-    if (i >= n) break;
+    i += static_cast<size_t>(__builtin_ctzll(mask)) / 8;
     unsigned char c = static_cast<unsigned char>(p[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { ++i; continue; }
     if (c >= 0x80) {
       size_t len = utf8_seq_len(s, i);
       if (len != 0) { i += len; continue; }
+      if (strict) return false;
       out.append(p + run, i - run);
       out += "\xef\xbf\xbd";  // U+FFFD
       run = ++i;
@@ -114,6 +118,21 @@ void JsonWriter::append_escaped(std::string& out, std::string_view s) {
   }
   out.append(p + run, n - run);
   out += '"';
+  return true;
+}
+
+}  // namespace
+
+void JsonWriter::append_escaped(std::string& out, std::string_view s) { escape_into(out, s, false); }
+
+bool JsonWriter::string_if_utf8(std::string_view s) {
+  size_t mark = out_.size();
+  bool first = first_;
+  sep();
+  if (escape_into(out_, s, true)) return true;
+  out_.resize(mark);
+  first_ = first;
+  return false;
 }
 
 }  // namespace dbtrail

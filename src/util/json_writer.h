@@ -35,6 +35,9 @@ class JsonWriter {
   void int64(int64_t v);
   void uint64(uint64_t v);
   void string(std::string_view s) { sep(); write_escaped(s); }
+  // Writes s as a string if it is valid UTF-8; otherwise writes nothing and
+  // returns false (one pass: validation and escaping together).
+  bool string_if_utf8(std::string_view s);
   // Raw JSON text (a number already formatted, a nested document).
   void raw(std::string_view json) { sep(); out_ += json; }
 
