@@ -15,6 +15,9 @@
 //   opaque    := field-type:u8 length (as string) bytes
 #include "binlog/json_binary.h"
 
+#include "binlog/decimal.h"
+#include "binlog/temporal.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -120,71 +123,18 @@ void append_mysql_double(double d, std::string& out) {
 }
 
 // ---------------------------------------------------------------------------
-// MySQL binary DECIMAL (strings/decimal.cc's bin2decimal layout) to text with
-// exactly `scale` fractional digits. Kept file-local and named apart from
-// src/binlog/decimal.h's decoder (a different engineer's, same format).
-//
-//   integer part: a leading group of (intg % 9) digits in dig2bytes bytes,
-//                 then intg / 9 groups of 9 digits in 4 bytes each
-//   fraction:     scale / 9 groups of 9 digits in 4 bytes, then a trailing
-//                 group of (scale % 9) digits in dig2bytes bytes
-//   all groups big-endian; the first byte's top bit is flipped (set for
-//   non-negative); a negative value has every byte inverted.
-constexpr int kDig2Bytes[10] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
-constexpr uint32_t kPow10[10] = {1,      10,      100,      1000,      10000,
-                                 100000, 1000000, 10000000, 100000000, 1000000000};
-
-size_t json_decimal_bin_size(int precision, int scale) {
-  int intg = precision - scale;
-  return static_cast<size_t>((intg / 9) * 4 + kDig2Bytes[intg % 9] + (scale / 9) * 4 +
-                             kDig2Bytes[scale % 9]);
-}
-
-// False if a group holds a value that is not a decimal of its width.
+// Opaque DECIMAL: precision byte, scale byte, then a binary decimal in the
+// row-image format (decimal.h).
+// Decimal text comes from decimal.h (the same binary format as row images).
 bool json_decimal_bin_to_text(Bytes bin, int precision, int scale, std::string& out) {
-  int intg = precision - scale;
-  size_t size = json_decimal_bin_size(precision, scale);
-  if (bin.size() < size || size == 0) return false;
-  bool negative = (bin[0] & 0x80) == 0;
-  uint8_t mask = negative ? 0xff : 0x00;
-  size_t pos = 0;
-  auto group = [&](int nbytes) {
-    uint32_t v = 0;
-    for (int i = 0; i < nbytes; ++i) {
-      uint8_t b = bin[pos] ^ mask;
-      if (pos == 0) b ^= 0x80;
-      v = (v << 8) | b;
-      ++pos;
-    }
-    return v;
-  };
-
-  std::string int_digits;
-  char buf[16];
-  auto put = [&](std::string& to, uint32_t v, int width) {
-    if (v >= kPow10[width]) return false;
-    std::snprintf(buf, sizeof(buf), "%0*u", width, v);
-    to += buf;
-    return true;
-  };
-  if (intg % 9 && !put(int_digits, group(kDig2Bytes[intg % 9]), intg % 9)) return false;
-  for (int i = 0; i < intg / 9; ++i)
-    if (!put(int_digits, group(4), 9)) return false;
-  std::string frac_digits;
-  for (int i = 0; i < scale / 9; ++i)
-    if (!put(frac_digits, group(4), 9)) return false;
-  if (scale % 9 && !put(frac_digits, group(kDig2Bytes[scale % 9]), scale % 9)) return false;
-
-  size_t nz = int_digits.find_first_not_of('0');
-  if (negative) out += '-';
-  if (nz == std::string::npos)
-    out += '0';
-  else
-    out.append(int_digits, nz, std::string::npos);
-  if (scale > 0) {
-    out += '.';
-    out += frac_digits;
-  }
+  if (precision <= 0 || scale < 0) return false;
+  size_t size = decimal_binary_size(static_cast<unsigned>(precision), static_cast<unsigned>(scale));
+  if (size == 0 || bin.size() < size) return false;
+  char buf[kMaxDecimalText];
+  size_t n = decimal_to_text(bin.first(size), static_cast<unsigned>(precision),
+                             static_cast<unsigned>(scale), buf);
+  if (n == 0) return false;
+  out.append(buf, n);
   return true;
 }
 
@@ -197,31 +147,31 @@ bool json_decimal_bin_to_text(Bytes bin, int precision, int scale, std::string& 
 void append_packed_temporal(uint8_t field_type, int64_t packed, std::string& out) {
   bool neg = packed < 0;
   uint64_t v = neg ? 0 - static_cast<uint64_t>(packed) : static_cast<uint64_t>(packed);
-  unsigned frac = static_cast<unsigned>(v % (1u << 24));
   uint64_t hi = v >> 24;
-  char buf[64];
+  Temporal t;
+  t.micro = static_cast<uint32_t>(v % (1u << 24));
+  char buf[kMaxTemporalText];
+  size_t n;
   if (field_type == kFieldTime) {
-    unsigned hour = static_cast<unsigned>((hi >> 12) % (1u << 10));
-    unsigned minute = static_cast<unsigned>((hi >> 6) % (1u << 6));
-    unsigned second = static_cast<unsigned>(hi % (1u << 6));
-    std::snprintf(buf, sizeof(buf), "%s%02u:%02u:%02u.%06u", neg ? "-" : "", hour, minute, second,
-                  frac);
+    t.negative = neg;
+    t.hour = static_cast<uint32_t>((hi >> 12) % (1u << 10));
+    t.minute = static_cast<uint8_t>((hi >> 6) % (1u << 6));
+    t.second = static_cast<uint8_t>(hi % (1u << 6));
+    n = format_time(t, 6, buf);
   } else {
     uint64_t ymd = hi >> 17;
     uint64_t ym = ymd >> 5;
-    unsigned hms = static_cast<unsigned>(hi % (1u << 17));
-    unsigned day = static_cast<unsigned>(ymd % (1u << 5));
-    unsigned month = static_cast<unsigned>(ym % 13);
-    unsigned year = static_cast<unsigned>(ym / 13);
-    if (field_type == kFieldDate) {
-      std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u", year, month, day);
-    } else {
-      std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u %02u:%02u:%02u.%06u", year, month, day,
-                    hms >> 12, (hms >> 6) % (1u << 6), hms % (1u << 6), frac);
-    }
+    uint64_t hms = hi % (1u << 17);
+    t.day = static_cast<uint8_t>(ymd % (1u << 5));
+    t.month = static_cast<uint8_t>(ym % 13);
+    t.year = static_cast<uint16_t>(ym / 13);
+    t.hour = static_cast<uint32_t>(hms >> 12);
+    t.minute = static_cast<uint8_t>((hms >> 6) % (1u << 6));
+    t.second = static_cast<uint8_t>(hms % (1u << 6));
+    n = field_type == kFieldDate ? format_date(t, buf) : format_datetime(t, 6, buf);
   }
   out += '"';
-  out += buf;
+  out.append(buf, n);
   out += '"';
 }
 

@@ -18,6 +18,8 @@
 
 #include "binlog/temporal.h"
 
+#include "util/time_format.h"
+
 namespace dbtrail::binlog {
 namespace {
 
@@ -205,22 +207,15 @@ bool timestamp2_from_binary(Bytes b, unsigned fsp, uint64_t& seconds, uint32_t& 
 
 Temporal civil_from_epoch(uint64_t seconds, uint32_t micro) {
   Temporal t;
-  uint64_t days = seconds / 86400, rem = seconds % 86400;
+  uint64_t rem = seconds % 86400;
   t.hour = static_cast<uint32_t>(rem / 3600);
   t.minute = static_cast<uint8_t>(rem / 60 % 60);
   t.second = static_cast<uint8_t>(rem % 60);
   t.micro = micro;
-  // Count from 0000-03-01 so that the leap day is the last day of a
-  // "year"; 400-year eras are 146097 days. 1970-01-01 is day 719468 of era 0.
-  uint64_t z = days + 719468;
-  uint64_t era = z / 146097;
-  uint64_t doe = z - era * 146097;                                       // day of era [0, 146096]
-  uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);  // day of March-year [0, 365]
-  uint64_t mp = (5 * doy + 2) / 153;                       // March = 0 .. February = 11
-  t.day = static_cast<uint8_t>(doy - (153 * mp + 2) / 5 + 1);
-  t.month = static_cast<uint8_t>(mp < 10 ? mp + 3 : mp - 9);
-  t.year = static_cast<uint16_t>(yoe + era * 400 + (t.month <= 2 ? 1 : 0));
+  CivilDate d = civil_from_days(static_cast<int64_t>(seconds / 86400));
+  t.year = static_cast<uint16_t>(d.year);
+  t.month = static_cast<uint8_t>(d.month);
+  t.day = static_cast<uint8_t>(d.day);
   return t;
 }
 

@@ -1,5 +1,8 @@
 #include "oracle_parse.h"
 
+#include "util/base64.h"
+#include "util/json_writer.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -342,67 +345,10 @@ std::string format_like_mysqlbinlog_float(float f) {
   return buf;
 }
 
-std::optional<std::string> decode_base64(std::string_view b64) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  while (!b64.empty() && b64.back() == '=') b64.remove_suffix(1);
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : b64) {
-    int v = val(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  // Leftover bits must be padding zeros; 6 leftover bits cannot be valid.
-  if (bits >= 6) return std::nullopt;
-  return out;
-}
+// dbtrail's own codecs: they have RFC/edge-case unit tests of their own.
+std::optional<std::string> decode_base64(std::string_view b64) { return base64_decode(b64); }
 
-bool is_valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;  // truncated sequence
-    for (size_t k = 1; k <= n; ++k) {
-      unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    static const uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
-}
+bool is_valid_utf8(std::string_view s) { return dbtrail::is_valid_utf8(s); }
 
 std::string latin1_to_utf8(std::string_view bytes) {
   // 0x80..0x9F as Windows-1252 (MySQL's latin1); 0 = keep as the C1 control.

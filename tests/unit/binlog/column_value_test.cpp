@@ -11,15 +11,12 @@
 
 #include "binlog/value_json.h"
 
+#include "../test_hex.h"
+
 namespace dbtrail::binlog {
 namespace {
 
-std::vector<uint8_t> hex(std::string_view h) {
-  std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2)
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  return out;
-}
+std::vector<uint8_t> hex(std::string_view h) { return dbtrail::testing::unhex(h); }
 
 ColumnDef column(uint8_t type, uint16_t meta, Signedness sign = Signedness::kUnknown,
                  uint16_t collation = 0) {

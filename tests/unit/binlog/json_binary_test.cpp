@@ -14,15 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "../test_hex.h"
+
 namespace dbtrail::binlog {
 namespace {
 
-std::vector<uint8_t> unhex(std::string_view h) {
-  std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2)
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  return out;
-}
+using dbtrail::testing::unhex;
 
 Result<std::string> to_text(const std::vector<uint8_t>& doc) {
   std::string out;

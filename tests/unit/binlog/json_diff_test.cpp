@@ -13,15 +13,12 @@
 #include "binlog/cursor.h"
 #include "binlog/json_binary.h"
 
+#include "../test_hex.h"
+
 namespace dbtrail::binlog {
 namespace {
 
-std::vector<uint8_t> unhex(std::string_view h) {
-  std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2)
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  return out;
-}
+using dbtrail::testing::unhex;
 
 enum Op : uint8_t { kReplace = 0, kInsert = 1, kRemove = 2 };
 
