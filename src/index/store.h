@@ -1,0 +1,67 @@
+// The change index behind one narrow interface with two real backends:
+// embedded SQLite (one database file per hourly partition) and MySQL/MariaDB
+// (bintrail's schema, binlog_events range-partitioned by hour). Every method
+// is a whole operation: a failure leaves nothing half-written.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index/change_record.h"
+#include "util/result.h"
+
+namespace dbtrail::index {
+
+struct PartitionInfo {
+  std::string name;        // "p_2026112519" (bintrail's naming), "p_future"
+  int64_t start = 0;       // epoch seconds covered: [start, end)
+  int64_t end = 0;
+  uint64_t events = 0;
+  uint64_t bytes = 0;
+};
+
+struct SchemaSnapshot {
+  uint32_t version = 0;
+  int64_t taken_at = 0;
+  std::string binlog_file;     // position the snapshot is valid from ("" = before streaming)
+  uint64_t position = 0;
+  std::string json;            // columns, keys, generated columns, FKs per table (snapshot format)
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Creates the schema if missing (idempotent).
+  virtual Status init() = 0;
+
+  // Appends `changes` (event ids assigned in order) and records `checkpoint`
+  // for checkpoint.source in ONE transaction: after a crash either both are
+  // there or neither is. This is what makes indexing exactly-once.
+  virtual Status write_batch(std::vector<ChangeRecord>& changes, const Checkpoint& checkpoint) = 0;
+
+  virtual Result<std::optional<Checkpoint>> load_checkpoint(std::string_view source) = 0;
+
+  // Changes matching the filter, oldest first unless filter.newest_first.
+  virtual Result<std::vector<ChangeRecord>> query(const QueryFilter& filter) = 0;
+
+  virtual Result<std::vector<PartitionInfo>> partitions() = 0;
+  // Drops whole partitions that end at or before `cutoff` (epoch seconds).
+  virtual Result<uint32_t> drop_partitions_before(int64_t cutoff) = 0;
+  // Pre-creates the next `hours` hourly partitions from now.
+  virtual Status add_future_partitions(uint32_t hours, int64_t now) = 0;
+
+  virtual Status save_schema_snapshot(SchemaSnapshot& snapshot) = 0;  // assigns version
+  virtual Result<std::vector<SchemaSnapshot>> schema_snapshots() = 0;
+};
+
+// Opens an index location: "sqlite:/path/dir", "mysql://user:pass@host:port/db",
+// or bintrail's "user:pass@tcp(host:port)/db". kInvalidArgument names the
+// accepted forms; errors never include the password.
+Result<std::unique_ptr<Store>> open_store(std::string_view location);
+
+}  // namespace dbtrail::index
