@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -53,6 +54,12 @@ Result<InputFile> InputFile::open(const std::string& path) {
     if (!r.ok()) return r.error();
     f.data_ = std::move(r.value());
     return f;
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      path + " is a directory; name the binlog files in it (e.g. " + path +
+                          "/mysql-bin.000001), or a shell glob of them");
   }
   errno = 0;
   std::FILE* fp = std::fopen(path.c_str(), "rb");
