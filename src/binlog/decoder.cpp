@@ -33,7 +33,98 @@ void detail_num(std::string& d, std::string_view k, uint64_t v) {
   d += std::to_string(v);
 }
 
+Status resolve_json_diffs_in(const TableMap& t, const RowImage& before, RowImage& after,
+                             Arena& arena) {
+  for (size_t i = 0; i < after.values.size(); ++i) {
+    Value& v = after.values[i];
+    if (!after.present[i] || v.kind != ValueKind::kBytes || v.frac_digits != 1 ||
+        t.columns[i].type != kTypeJson) {
+      continue;
+    }
+    // The diff applies to the before value; without it (a MINIMAL before
+    // image) the diff stays as it is and the caller shows it unresolved.
+    if (i >= before.values.size() || !before.present[i]) continue;
+    const Value& b = before.values[i];
+    std::string doc;
+    if (b.kind == ValueKind::kJsonBinary) {
+      Cursor bc(Bytes(reinterpret_cast<const uint8_t*>(b.bytes.data()), b.bytes.size()));
+      DBT_TRY(json_binary_to_text(bc.rest(), doc));
+    } else if (b.kind == ValueKind::kJsonText) {
+      doc.assign(b.bytes);
+    } else {
+      doc = "null";
+    }
+    auto r = json_apply_diffs(
+        doc, Bytes(reinterpret_cast<const uint8_t*>(v.bytes.data()), v.bytes.size()));
+    if (!r.ok()) return r.error();
+    Value nv;
+    nv.kind = ValueKind::kJsonText;
+    nv.bytes = arena.store(std::move(r.value()));
+    v = nv;
+  }
+  return {};
+}
+
+// The rows of one rows event, each reported to the sink as it is decoded.
+// `ch` arrives with table/kind/pos/end_pos/timestamp/txn set. Shared by the
+// decoder and decode_deferred_rows so both paths decode identically.
+Status decode_rows(const TableMap& table, const RowsEventHead& head, uint8_t type, RowChange& ch,
+                   Arena& arena, RowImage& before, RowImage& after, Sink& sink, uint64_t& rows) {
+  const RowsKind kind = ch.kind;
+  const uint64_t pos = ch.pos;
+  arena.clear();
+  Cursor c(head.rows);
+  while (!c.empty()) {
+    if (kind == RowsKind::kWrite) {
+      DBT_TRY(decode_row_image(c, table, head, head.columns_before, {}, arena, after));
+      ch.before = nullptr;
+      ch.after = &after;
+    } else if (kind == RowsKind::kDelete) {
+      DBT_TRY(decode_row_image(c, table, head, head.columns_before, {}, arena, before));
+      ch.before = &before;
+      ch.after = nullptr;
+    } else {
+      DBT_TRY(decode_row_image(c, table, head, head.columns_before, {}, arena, before));
+      Bytes partial;
+      if (type == kPartialUpdateRows) {
+        uint64_t value_options = c.packed_int();
+        if (value_options & 1) {
+          uint32_t json_cols = 0;
+          for (uint32_t i = 0; i < head.column_count; ++i) {
+            if (bit_set(head.columns_after, i) && table.columns[i].type == kTypeJson) ++json_cols;
+          }
+          partial = c.bytes((json_cols + 7) / 8);
+        }
+        if (!c.ok()) {
+          return make_error(ErrorCode::kCorrupt, "PARTIAL_UPDATE_ROWS event" + at(pos) +
+                                                     " ends inside a row's value options");
+        }
+      }
+      DBT_TRY(decode_row_image(c, table, head, head.columns_after, partial, arena, after));
+      if (!partial.empty()) DBT_TRY(resolve_json_diffs_in(table, before, after, arena));
+      ch.before = &before;
+      ch.after = &after;
+    }
+    ++rows;
+    DBT_TRY(sink.on_row(ch));
+  }
+  return {};
+}
+
 }  // namespace
+
+Status decode_deferred_rows(const DeferredRows& d, RowsScratch& scratch, Sink& sink) {
+  RowChange ch;
+  ch.table = d.table.get();
+  ch.kind = rows_kind(d.type);
+  ch.pos = d.pos;
+  ch.end_pos = d.end_pos;
+  ch.timestamp = d.timestamp;
+  ch.txn = &d.txn;
+  uint64_t rows = 0;
+  return decode_rows(*d.table, d.head, d.type, ch, scratch.arena, scratch.before, scratch.after,
+                     sink, rows);
+}
 
 Decoder::Decoder(DecoderOptions opts) : opts_(opts), fde_(default_format_description()) {}
 
@@ -318,7 +409,14 @@ Status Decoder::on_payload(Bytes body, uint64_t pos, uint64_t end_pos, Sink& sin
     return make_error(plain.error().code, "TRANSACTION_PAYLOAD event" + at(pos) + ": " +
                                               plain.error().message);
   }
-  Bytes all(reinterpret_cast<const uint8_t*>(plain->data()), plain->size());
+  // Shared, not local: deferred inner rows events view these bytes after this returns.
+  auto owner = std::make_shared<const std::string>(std::move(plain.value()));
+  Bytes all(reinterpret_cast<const uint8_t*>(owner->data()), owner->size());
+  payload_owner_ = owner;
+  struct ClearOwner {
+    std::shared_ptr<const std::string>& p;
+    ~ClearOwner() { p.reset(); }
+  } clear_owner{payload_owner_};
   size_t off = 0;
   while (off < all.size()) {
     if (all.size() - off < kHeaderLen) {
@@ -343,12 +441,13 @@ Status Decoder::on_payload(Bytes body, uint64_t pos, uint64_t end_pos, Sink& sin
 Status Decoder::on_rows(const EventHeader& h, Bytes body, uint64_t pos, uint64_t end_pos,
                         Sink& sink) {
   uint8_t type = h.type;
-  std::string plain;
+  // Who owns `body` when it is not the fed event: a deferred event keeps it.
+  std::shared_ptr<const std::string> owner = payload_owner_;
   if (is_mariadb_compressed_rows(type)) {
     auto p = mariadb_plain_rows_body(body, type, fde_.post_header(type, 8));
     if (!p.ok()) return with_position(p.error(), h, pos);
-    plain = std::move(p.value());
-    body = Bytes(reinterpret_cast<const uint8_t*>(plain.data()), plain.size());
+    owner = std::make_shared<const std::string>(std::move(p.value()));
+    body = Bytes(reinterpret_cast<const uint8_t*>(owner->data()), owner->size());
   }
   uint8_t phl = fde_.post_header(type, is_rows_v2(type) ? 10 : 8);
   auto head_r = parse_rows_head(body, type, phl);
@@ -377,8 +476,18 @@ Status Decoder::on_rows(const EventHeader& h, Bytes body, uint64_t pos, uint64_t
     detail_str(details_, "table", table.table);
   }
   RowsKind kind = rows_kind(type);
-  arena_.clear();
-  Cursor c(head.rows);
+  if (defer_ && !opts_.event_details) {
+    DeferredRows d;
+    d.table = it->second;
+    d.owner = std::move(owner);
+    d.head = head;
+    d.type = type;
+    d.pos = pos;
+    d.end_pos = end_pos;
+    d.timestamp = h.timestamp;
+    d.txn = txn_;
+    return defer_(std::move(d));
+  }
   RowChange ch;
   ch.table = &table;
   ch.kind = kind;
@@ -387,72 +496,13 @@ Status Decoder::on_rows(const EventHeader& h, Bytes body, uint64_t pos, uint64_t
   ch.timestamp = h.timestamp;
   ch.txn = &txn_;
   uint64_t rows = 0;
-  while (!c.empty()) {
-    if (kind == RowsKind::kWrite) {
-      DBT_TRY(decode_row_image(c, table, head, head.columns_before, {}, arena_, after_));
-      ch.before = nullptr;
-      ch.after = &after_;
-    } else if (kind == RowsKind::kDelete) {
-      DBT_TRY(decode_row_image(c, table, head, head.columns_before, {}, arena_, before_));
-      ch.before = &before_;
-      ch.after = nullptr;
-    } else {
-      DBT_TRY(decode_row_image(c, table, head, head.columns_before, {}, arena_, before_));
-      Bytes partial;
-      if (type == kPartialUpdateRows) {
-        uint64_t value_options = c.packed_int();
-        if (value_options & 1) {
-          uint32_t json_cols = 0;
-          for (uint32_t i = 0; i < head.column_count; ++i) {
-            if (bit_set(head.columns_after, i) && table.columns[i].type == kTypeJson) ++json_cols;
-          }
-          partial = c.bytes((json_cols + 7) / 8);
-        }
-        if (!c.ok()) {
-          return make_error(ErrorCode::kCorrupt, "PARTIAL_UPDATE_ROWS event" + at(pos) +
-                                                     " ends inside a row's value options");
-        }
-      }
-      DBT_TRY(decode_row_image(c, table, head, head.columns_after, partial, arena_, after_));
-      if (!partial.empty()) DBT_TRY(resolve_json_diffs(table, before_, after_));
-      ch.before = &before_;
-      ch.after = &after_;
-    }
-    ++rows;
-    DBT_TRY(sink.on_row(ch));
-  }
+  DBT_TRY(decode_rows(table, head, type, ch, arena_, before_, after_, sink, rows));
   if (opts_.event_details) detail_num(details_, "rows", rows);
   return {};
 }
 
 Status Decoder::resolve_json_diffs(const TableMap& t, const RowImage& before, RowImage& after) {
-  for (size_t i = 0; i < after.values.size(); ++i) {
-    Value& v = after.values[i];
-    if (!after.present[i] || v.kind != ValueKind::kBytes || v.frac_digits != 1 ||
-        t.columns[i].type != kTypeJson) {
-      continue;
-    }
-    // The diff applies to the before value; without it (a MINIMAL before
-    // image) the diff stays as it is and the caller shows it unresolved.
-    if (i >= before.values.size() || !before.present[i]) continue;
-    const Value& b = before.values[i];
-    std::string doc;
-    if (b.kind == ValueKind::kJsonBinary) {
-      Cursor bc(Bytes(reinterpret_cast<const uint8_t*>(b.bytes.data()), b.bytes.size()));
-      DBT_TRY(json_binary_to_text(bc.rest(), doc));
-    } else if (b.kind == ValueKind::kJsonText) {
-      doc.assign(b.bytes);
-    } else {
-      doc = "null";
-    }
-    auto r = json_apply_diffs(doc, Bytes(reinterpret_cast<const uint8_t*>(v.bytes.data()), v.bytes.size()));
-    if (!r.ok()) return r.error();
-    Value nv;
-    nv.kind = ValueKind::kJsonText;
-    nv.bytes = arena_.store(std::move(r.value()));
-    v = nv;
-  }
-  return {};
+  return resolve_json_diffs_in(t, before, after, arena_);
 }
 
 }  // namespace dbtrail::binlog

@@ -13,6 +13,7 @@
 
 #include "binlog/event_type.h"
 #include "binlog/format_description.h"
+#include "binlog/rows_event.h"
 #include "binlog/table_map.h"
 #include "binlog/value.h"
 #include "util/result.h"
@@ -67,6 +68,35 @@ class Sink {
   virtual Status on_commit(const TransactionInfo&) { return {}; }
 };
 
+// A rows event the decoder has checked against its sequential state (FDE,
+// table map, open transaction) but whose rows it has not decoded: everything
+// decode_deferred_rows needs, on any thread, later. `head` views bytes of the
+// event given to Decoder::feed (the caller keeps that buffer alive until the
+// rows are decoded) or of *owner when the decoder produced them itself
+// (MariaDB compressed rows, TRANSACTION_PAYLOAD inner events).
+struct DeferredRows {
+  std::shared_ptr<const TableMap> table;
+  std::shared_ptr<const std::string> owner;  // null when head views the fed event
+  RowsEventHead head;
+  uint8_t type = 0;  // the rows event type code
+  uint64_t pos = 0;
+  uint64_t end_pos = 0;
+  uint32_t timestamp = 0;
+  TransactionInfo txn;  // the transaction as it stood at this event (gtid, connection id)
+};
+
+// Per-thread scratch for decode_deferred_rows (reused: no allocation once warm).
+struct RowsScratch {
+  Arena arena;
+  RowImage before, after;
+};
+
+// Decodes the rows of `d` and reports each one to sink.on_row exactly as
+// Decoder::feed would have (same RowChange fields, same order, same errors,
+// stopping at the first failing row). Touches no Decoder: calls on different
+// threads are safe with distinct `scratch` and sinks.
+Status decode_deferred_rows(const DeferredRows& d, RowsScratch& scratch, Sink& sink);
+
 struct DecoderOptions {
   bool verify_checksums = true;
   bool event_details = false;  // build EventInfo::details (for --events)
@@ -91,6 +121,14 @@ class Decoder {
   // Forget per-file state (a new file starts with its own FDE).
   void reset_file();
 
+  // Deferred rows: with a handler set (and event_details off; the details
+  // carry the row count), rows events are checked as usual but their rows are
+  // not decoded; the handler receives them instead and its Status is returned
+  // from feed like a Sink's. Sink::on_row is then never called by feed. Lets a
+  // caller decode rows events on other threads (decode_deferred_rows) while
+  // this decoder keeps the sequential state. Pass an empty function to stop.
+  void set_rows_deferral(std::function<Status(DeferredRows&&)> fn) { defer_ = std::move(fn); }
+
  private:
   Status dispatch(const EventHeader& h, Bytes body, uint64_t pos, uint64_t end_pos, bool inner,
                   Sink& sink);
@@ -112,6 +150,10 @@ class Decoder {
   std::string details_;
   Arena arena_;
   RowImage before_, after_;
+  std::function<Status(DeferredRows&&)> defer_;
+  // The decompressed TRANSACTION_PAYLOAD whose inner events are being
+  // dispatched, shared with deferred rows that view it.
+  std::shared_ptr<const std::string> payload_owner_;
 };
 
 }  // namespace dbtrail::binlog

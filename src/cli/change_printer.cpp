@@ -23,6 +23,12 @@ const char* kind_name(RowsKind k) {
 Status ChangePrinter::on_row(const binlog::RowChange& c) {
   ++rows_;
   if (events_) return {};
+  lines_.append(buf_, c);
+  maybe_flush();
+  return {};
+}
+
+void RowLineWriter::append(std::string& buf, const binlog::RowChange& c) {
   // Hot path: keys are literals written pre-rendered; the schema/table/type
   // part is rendered once per rows event and reused for its rows.
   if (c.pos != cached_pos_ || c.table != cached_table_ || c.kind != cached_kind_) {
@@ -38,7 +44,7 @@ Status ChangePrinter::on_row(const binlog::RowChange& c) {
     cached_tail_ += kind_name(c.kind);
     cached_tail_ += '"';
   }
-  JsonWriter w(buf_);
+  JsonWriter w(buf);
   w.begin_object();
   w.rendered_key("\"file\":");
   w.raw(file_json_);
@@ -46,22 +52,20 @@ Status ChangePrinter::on_row(const binlog::RowChange& c) {
   w.uint64(c.pos);
   w.rendered_key("\"end_pos\":");
   w.uint64(c.end_pos);
-  buf_ += ",\"ts\":\"";
-  append_iso8601_utc(buf_, c.timestamp);
-  buf_ += '"';
+  buf += ",\"ts\":\"";
+  append_iso8601_utc(buf, c.timestamp);
+  buf += '"';
   w.rendered_key("\"gtid\":");
   if (c.txn->gtid.empty()) w.null(); else w.string(c.txn->gtid);
   w.rendered_key("\"connection_id\":");
   if (c.txn->connection_id) w.uint64(*c.txn->connection_id); else w.null();
-  buf_ += cached_tail_;
+  buf += cached_tail_;
   w.rendered_key("\"before\":");
   if (c.before) binlog::write_row_json(w, *c.before, *c.table); else w.null();
   w.rendered_key("\"after\":");
   if (c.after) binlog::write_row_json(w, *c.after, *c.table); else w.null();
   w.end_object();
-  buf_ += '\n';
-  maybe_flush();
-  return {};
+  buf += '\n';
 }
 
 Status ChangePrinter::on_event(const binlog::EventInfo& e) {
