@@ -184,11 +184,28 @@ Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, 
   auto it = open_.find(name);
   if (it != open_.end()) return it->second.get();
   if (open_.size() >= kMaxOpenPartitions) open_.clear();
-  auto db = Db::open(path_of(name), create);
+  const std::string path = path_of(name);
+  if (create && !fs::exists(path)) {
+    // Built under a temporary name and renamed into place, so a partition
+    // file never exists without its table, whenever a crash comes.
+    const std::string tmp = path + ".new";
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(tmp + suffix, ec);
+    {
+      auto fresh = Db::open(tmp, true);
+      if (!fresh.ok()) return fresh.error();
+      DBT_TRY(fresh.value().exec(kPartitionSchema));
+      DBT_TRY(fresh.value().exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    }  // closed: the last connection folds the WAL back and removes it
+    fs::rename(tmp, path, ec);
+    if (ec) {
+      return make_error(ErrorCode::kIo, "cannot create partition file " + path + ": " + ec.message());
+    }
+  }
+  auto db = Db::open(path, false);
   if (!db.ok()) return db.error();
   auto p = std::make_unique<Partition>();
   p->db = std::move(db.value());
-  if (create) DBT_TRY(p->db.exec(kPartitionSchema));
   Partition* raw = p.get();
   open_[name] = std::move(p);
   return raw;
