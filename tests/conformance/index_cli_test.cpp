@@ -16,13 +16,13 @@ namespace {
 const std::string kBin = DBTRAIL_BINARY;
 const std::string kFix = std::string(DBTRAIL_SHARED_DIR) + "/fixtures/binlog/";
 
-struct Run {
+struct CliRun {
   int code = -1;
   std::string out;  // stdout and stderr together
 };
 
-Run run(const std::string& args) {
-  Run r;
+CliRun run(const std::string& args) {
+  CliRun r;
   std::string cmd = kBin + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -50,22 +50,22 @@ TEST_F(IndexCli, IndexTwiceQueryStatusRotate) {
   ASSERT_EQ(run("init --index " + loc_).code, 0);
   std::string files = " --files " + kFix + "go-parse/mysql-bin.000012 " + kFix + "MyFlash/haha.000041 " +
                       kFix + "rust_mysql_common/mariadb-bin.000001";
-  Run first = run("index --index " + loc_ + files);
+  CliRun first = run("index --index " + loc_ + files);
   ASSERT_EQ(first.code, 0) << first.out;
   EXPECT_NE(first.out.find("mysql-bin.000012: 492 row changes indexed"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("haha.000041: 192 row changes indexed"), std::string::npos) << first.out;
-  Run second = run("index --index " + loc_ + files);
+  CliRun second = run("index --index " + loc_ + files);
   ASSERT_EQ(second.code, 0) << second.out;
   EXPECT_NE(second.out.find("already indexed (492 row changes), skipped"), std::string::npos);
 
-  Run status = run("status --index " + loc_);
+  CliRun status = run("status --index " + loc_);
   ASSERT_EQ(status.code, 0) << status.out;
-  Run q = run("query --index " + loc_ + " --schema toddy_test --table outbox --pk 63 --format json");
+  CliRun q = run("query --index " + loc_ + " --schema toddy_test --table outbox --pk 63 --format json");
   ASSERT_EQ(q.code, 0) << q.out;
   EXPECT_NE(q.out.find("\"pk_values\":\"63\""), std::string::npos) << q.out;
   EXPECT_EQ(q.out.find("\"pk_values\":\"62\""), std::string::npos) << q.out;
 
-  Run rot = run("rotate --index " + loc_ + " --retain 1h --add-future 2");
+  CliRun rot = run("rotate --index " + loc_ + " --retain 1h --add-future 2");
   ASSERT_EQ(rot.code, 0) << rot.out;
   EXPECT_NE(rot.out.find("dropped 3 partitions"), std::string::npos) << rot.out;  // fixtures are old
 }
@@ -90,7 +90,7 @@ TEST_F(IndexCli, BadInputIsOneLineWithItsExitCode) {
       {"index --index " + loc_, 2, "--files"},
   };
   for (const auto& c : cases) {
-    Run r = run(c.args);
+    CliRun r = run(c.args);
     EXPECT_EQ(r.code, c.code) << c.args << "\n" << r.out;
     EXPECT_NE(r.out.find(c.says), std::string::npos) << c.args << "\n" << r.out;
     EXPECT_EQ(r.out.find("hunter2"), std::string::npos) << r.out;

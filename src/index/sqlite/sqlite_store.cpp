@@ -554,7 +554,7 @@ Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
 }
 
 Status SqliteStore::add_future_partitions(uint32_t hours, int64_t now) {
-  DBT_TRY(open_meta());
+  DBT_TRY(lock_writer());  // creating files is writing: one process at a time
   for (uint32_t h = 1; h <= hours; ++h) {
     auto p = partition(partition_name(now + int64_t(h) * kPartitionSeconds), true);
     if (!p.ok()) return p.error();
