@@ -9,5 +9,7 @@ namespace dbtrail::cli {
 int& exit_status();
 
 void add_binlog_commands(CLI::App& app);
+// init, index, query, status, rotate: the change index (cli/index_cli.h).
+void add_index_commands(CLI::App& app);
 
 }  // namespace dbtrail::cli

@@ -22,6 +22,7 @@ struct PartitionInfo {
   int64_t end = 0;
   uint64_t events = 0;
   uint64_t bytes = 0;
+  int64_t last_event_time = 0;  // newest event_time in it; 0 when empty or unknown
 };
 
 struct SchemaSnapshot {
@@ -30,6 +31,19 @@ struct SchemaSnapshot {
   std::string binlog_file;     // position the snapshot is valid from ("" = before streaming)
   uint64_t position = 0;
   std::string json;            // columns, keys, generated columns, FKs per table (snapshot format)
+};
+
+// Progress of indexing one binlog file from disk (`dbtrail index`), kept in
+// index_state. `position` is always a transaction boundary: the rows of every
+// transaction ending at or before it are in the index, none after it.
+struct FileProgress {
+  std::string binlog_file;     // base name, e.g. "mysql-bin.000012"
+  uint64_t file_size = 0;      // size when last indexed
+  uint64_t position = 0;
+  uint64_t events = 0;         // row changes indexed from this file so far
+  bool done = false;           // the whole file is indexed
+  int64_t started_at = 0;
+  int64_t updated_at = 0;
 };
 
 class Store {
@@ -45,6 +59,13 @@ class Store {
   virtual Status write_batch(std::vector<ChangeRecord>& changes, const Checkpoint& checkpoint) = 0;
 
   virtual Result<std::optional<Checkpoint>> load_checkpoint(std::string_view source) = 0;
+  virtual Result<std::vector<Checkpoint>> checkpoints() { return std::vector<Checkpoint>{}; }
+
+  // File indexing: like write_batch, but the progress row of the file is what
+  // commits with the changes. Backends without index_state answer kUnsupported.
+  virtual Status write_file_batch(std::vector<ChangeRecord>& changes, const FileProgress& progress);
+  virtual Result<std::optional<FileProgress>> load_file_progress(std::string_view binlog_file);
+  virtual Result<std::vector<FileProgress>> file_progress();
 
   // Changes matching the filter, oldest first unless filter.newest_first.
   virtual Result<std::vector<ChangeRecord>> query(const QueryFilter& filter) = 0;

@@ -1,0 +1,59 @@
+// `dbtrail status --index LOC`: partitions, last event, checkpoints, files.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/index_cli.h"
+#include "util/time_format.h"
+
+namespace dbtrail::cli {
+
+namespace {
+
+int run_status(const std::string& loc) {
+  auto store = open_index(loc);
+  if (!store.ok()) return report(store.error());
+  index::Store& s = *store.value();
+  auto parts = s.partitions();
+  if (!parts.ok()) return report(parts.error());
+  uint64_t events = 0, bytes = 0;
+  int64_t last = 0;
+  std::printf("%-14s %-20s %12s %14s\n", "PARTITION", "FROM", "EVENTS", "BYTES");
+  for (const auto& p : parts.value()) {
+    std::printf("%-14s %-20s %12llu %14llu\n", p.name.c_str(), iso8601_utc(p.start).c_str(),
+                static_cast<unsigned long long>(p.events), static_cast<unsigned long long>(p.bytes));
+    events += p.events;
+    bytes += p.bytes;
+    if (p.events > 0 && p.last_event_time > last) last = p.last_event_time;
+  }
+  std::printf("total: %zu partitions, %llu events, %llu bytes\n", parts.value().size(),
+              static_cast<unsigned long long>(events), static_cast<unsigned long long>(bytes));
+  std::printf("last event: %s\n", events ? iso8601_utc(last).c_str() : "none");
+  auto cps = s.checkpoints();
+  if (!cps.ok()) return report(cps.error());
+  for (const auto& c : cps.value()) {
+    std::printf("stream %s: %s:%llu gtid_set=%s updated %s\n", c.source.c_str(),
+                c.binlog_file.c_str(), static_cast<unsigned long long>(c.position),
+                c.gtid_set.empty() ? "-" : c.gtid_set.c_str(), iso8601_utc(c.updated_at).c_str());
+  }
+  auto files = s.file_progress();
+  if (files.ok()) {
+    for (const auto& f : files.value()) {
+      std::printf("file %s: %s, %llu row changes, position %llu of %llu\n", f.binlog_file.c_str(),
+                  f.done ? "completed" : "in progress", static_cast<unsigned long long>(f.events),
+                  static_cast<unsigned long long>(f.position),
+                  static_cast<unsigned long long>(f.file_size));
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app) {
+  auto loc = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("status", "Show partitions, checkpoints and indexed files");
+  cmd->add_option("--index", *loc, "Index location: sqlite:/path/to/dir")->required();
+  cmd->callback([loc] { exit_status() = run_status(*loc); });
+}
+
+}  // namespace dbtrail::cli

@@ -1,0 +1,112 @@
+#include "index/sqlite/sqlite_db.h"
+
+#include <sqlite3.h>
+
+namespace dbtrail::index::sqlite {
+
+Stmt& Stmt::operator=(Stmt&& o) noexcept {
+  if (this != &o) {
+    sqlite3_finalize(s_);
+    s_ = o.s_;
+    db_ = o.db_;
+    o.s_ = nullptr;
+  }
+  return *this;
+}
+
+Stmt::~Stmt() { sqlite3_finalize(s_); }
+
+void Stmt::bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+void Stmt::bind(int i, std::string_view v) {
+  sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+void Stmt::bind_null(int i) { sqlite3_bind_null(s_, i); }
+
+Result<bool> Stmt::step() {
+  int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  const char* file = sqlite3_db_filename(db_, "main");
+  Error e = make_error(ErrorCode::kIo, std::string("index database ") + (file ? file : "?") +
+                                           ": " + sqlite3_errmsg(db_));
+  sqlite3_reset(s_);
+  return e;
+}
+
+Status Stmt::run() {
+  for (;;) {
+    auto r = step();
+    if (!r.ok()) return r.error();
+    if (!r.value()) break;
+  }
+  reset();
+  return {};
+}
+
+void Stmt::reset() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+
+int64_t Stmt::col_int(int i) const { return sqlite3_column_int64(s_, i); }
+std::string Stmt::col_text(int i) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, i));
+  if (p == nullptr) return {};
+  return std::string(p, sqlite3_column_bytes(s_, i));
+}
+bool Stmt::col_null(int i) const { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
+
+Db& Db::operator=(Db&& o) noexcept {
+  if (this != &o) {
+    sqlite3_close_v2(db_);
+    db_ = o.db_;
+    path_ = std::move(o.path_);
+    o.db_ = nullptr;
+  }
+  return *this;
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+Result<Db> Db::open(const std::string& path, bool create) {
+  Db d;
+  d.path_ = path;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &d.db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = d.db_ ? sqlite3_errmsg(d.db_) : sqlite3_errstr(rc);
+    return make_error(rc == SQLITE_CANTOPEN ? ErrorCode::kNotFound : ErrorCode::kIo,
+                      "cannot open index database " + path + ": " + msg);
+  }
+  // Another process (a query during indexing) may hold a lock for a moment.
+  sqlite3_busy_timeout(d.db_, 10000);
+  DBT_TRY(d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
+  return d;
+}
+
+Status Db::exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return make_error(ErrorCode::kIo, "index database " + path_ + ": " + msg);
+  }
+  return {};
+}
+
+Result<Stmt> Db::prepare(std::string_view sql) {
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
+                         nullptr) != SQLITE_OK) {
+    return error("preparing a statement");
+  }
+  return Stmt(s, db_);
+}
+
+Error Db::error(std::string_view what) const {
+  return make_error(ErrorCode::kIo, "index database " + path_ + ": " + std::string(what) + ": " +
+                                        sqlite3_errmsg(db_));
+}
+
+}  // namespace dbtrail::index::sqlite

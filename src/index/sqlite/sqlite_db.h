@@ -1,0 +1,73 @@
+// Thin RAII over the SQLite C API for the embedded index backend. Only files
+// in src/index/sqlite/ include this: sqlite3* never leaves the backend.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace dbtrail::index::sqlite {
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3_stmt* s, sqlite3* db) : s_(s), db_(db) {}
+  Stmt(Stmt&& o) noexcept : s_(o.s_), db_(o.db_) { o.s_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Binds are 1-based like SQLite's; text is copied (SQLITE_TRANSIENT).
+  void bind(int i, int64_t v);
+  void bind(int i, std::string_view v);
+  void bind_null(int i);
+  void bind(int i, const std::optional<std::string>& v) {
+    if (v) bind(i, std::string_view(*v)); else bind_null(i);
+  }
+  // true: a row is ready; false: done. Errors carry the SQLite message.
+  Result<bool> step();
+  Status run();  // step to completion, then reset
+  void reset();
+
+  bool is_ready() const { return s_ != nullptr; }
+  int64_t col_int(int i) const;
+  std::string col_text(int i) const;
+  bool col_null(int i) const;
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+  sqlite3* db_ = nullptr;
+};
+
+class Db {
+ public:
+  Db() = default;
+  Db(Db&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+  Db& operator=(Db&& o) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  // Opens (creating if `create`) with WAL and synchronous=FULL: a commit is on
+  // disk when it returns, which the batch protocol relies on (sqlite_store.cpp).
+  static Result<Db> open(const std::string& path, bool create);
+
+  Status exec(std::string_view sql);
+  Result<Stmt> prepare(std::string_view sql);
+  bool is_open() const { return db_ != nullptr; }
+  const std::string& path() const { return path_; }
+  Error error(std::string_view what) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace dbtrail::index::sqlite

@@ -1,0 +1,614 @@
+#include "index/sqlite/sqlite_store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <system_error>
+
+#include "index/json_strings.h"
+#include "index/partition_name.h"
+#include "util/json_writer.h"
+#include "util/sha256.h"
+
+namespace dbtrail::index::sqlite {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kMetaSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS stream_state(
+  source TEXT PRIMARY KEY, binlog_file TEXT NOT NULL, position INTEGER NOT NULL,
+  gtid_set TEXT NOT NULL, server_uuid TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS index_state(
+  binlog_file TEXT PRIMARY KEY, file_size INTEGER NOT NULL, last_position INTEGER NOT NULL,
+  events_indexed INTEGER NOT NULL, status TEXT NOT NULL, started_at INTEGER NOT NULL,
+  completed_at INTEGER);
+CREATE TABLE IF NOT EXISTS schema_snapshots(
+  version INTEGER PRIMARY KEY, taken_at INTEGER NOT NULL, binlog_file TEXT NOT NULL,
+  position INTEGER NOT NULL, snapshot TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS schema_changes(
+  id INTEGER PRIMARY KEY, detected_at INTEGER NOT NULL, binlog_file TEXT NOT NULL,
+  position INTEGER NOT NULL, gtid TEXT, schema_name TEXT NOT NULL, table_name TEXT NOT NULL,
+  ddl_type TEXT NOT NULL, ddl_query TEXT NOT NULL, schema_version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS batch_state(
+  id INTEGER PRIMARY KEY CHECK (id = 1), committed_event_id INTEGER NOT NULL,
+  pending_first_id INTEGER, pending_partitions TEXT);
+INSERT OR IGNORE INTO batch_state VALUES (1, 0, NULL, NULL);
+)SQL";
+
+constexpr const char* kPartitionSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS binlog_events(
+  event_id INTEGER PRIMARY KEY, binlog_file TEXT NOT NULL, start_pos INTEGER NOT NULL,
+  end_pos INTEGER NOT NULL, event_timestamp INTEGER NOT NULL, gtid TEXT, connection_id INTEGER,
+  schema_name TEXT NOT NULL, table_name TEXT NOT NULL, event_type INTEGER NOT NULL,
+  pk_values TEXT NOT NULL, pk_hash TEXT NOT NULL, changed_columns TEXT, row_before TEXT,
+  row_after TEXT, schema_version INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS idx_pk ON binlog_events(schema_name, table_name, pk_hash);
+CREATE INDEX IF NOT EXISTS idx_time ON binlog_events(event_timestamp);
+CREATE INDEX IF NOT EXISTS idx_gtid ON binlog_events(gtid);
+)SQL";
+
+constexpr size_t kMaxOpenPartitions = 32;  // file handles kept between batches
+
+int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// Partition names in the directory, sorted by time.
+std::vector<std::pair<int64_t, std::string>> list_partitions(const std::string& dir) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string f = e.path().filename().string();
+    if (f.size() != 15 || f.substr(12) != ".db") continue;
+    std::string name = f.substr(0, 12);
+    if (auto start = parse_partition_name(name)) out.emplace_back(*start, name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+uint64_t file_bytes(const std::string& path) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal"}) {
+    auto n = fs::file_size(path + suffix, ec);
+    if (!ec) total += n;
+  }
+  return total;
+}
+
+Error missing_index(const std::string& dir) {
+  return make_error(ErrorCode::kNotFound, "no index at " + dir +
+                                              ": create it with `dbtrail init --index sqlite:" +
+                                              dir + "` or check the --index location");
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string dir) : dir_(std::move(dir)) {}
+
+SqliteStore::~SqliteStore() {
+  open_.clear();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+std::string SqliteStore::path_of(const std::string& partition) const {
+  return dir_ + "/" + partition + ".db";
+}
+
+Status SqliteStore::init() {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) {
+    return make_error(ErrorCode::kIo, "cannot create the index directory " + dir_ + ": " +
+                                          ec.message());
+  }
+  if (!meta_.is_open()) {
+    auto db = Db::open(dir_ + "/meta.db", true);
+    if (!db.ok()) return db.error();
+    meta_ = std::move(db.value());
+  }
+  return meta_.exec(kMetaSchema);
+}
+
+Status SqliteStore::open_meta() {
+  if (meta_.is_open()) return {};
+  if (!fs::exists(dir_ + "/meta.db")) return missing_index(dir_);
+  auto db = Db::open(dir_ + "/meta.db", false);
+  if (!db.ok()) return db.error();
+  meta_ = std::move(db.value());
+  return {};
+}
+
+Status SqliteStore::lock_writer() {
+  if (lock_fd_ >= 0) return {};
+  DBT_TRY(open_meta());
+  std::string path = dir_ + "/writer.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return make_error(ErrorCode::kIo, "cannot open " + path + ": " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return make_error(ErrorCode::kIo, "another dbtrail process is writing the index at " + dir_ +
+                                          "; wait for it to finish or stop it first");
+  }
+  lock_fd_ = fd;
+  // We are the only writer now: whatever a crashed writer left half-done goes.
+  return recover_pending();
+}
+
+Result<int64_t> SqliteStore::committed_mark() {
+  DBT_TRY(open_meta());
+  auto st = meta_.prepare("SELECT committed_event_id FROM batch_state WHERE id = 1");
+  if (!st.ok()) return st.error();
+  auto r = st->step();
+  if (!r.ok()) return r.error();
+  return r.value() ? st->col_int(0) : int64_t{0};
+}
+
+Status SqliteStore::recover_pending() {
+  auto st = meta_.prepare(
+      "SELECT committed_event_id, pending_first_id, pending_partitions FROM batch_state WHERE id = 1");
+  if (!st.ok()) return st.error();
+  auto r = st->step();
+  if (!r.ok()) return r.error();
+  if (!r.value() || st->col_null(1)) return {};
+  int64_t mark = st->col_int(0);
+  std::string names = st->col_text(2);
+  st->reset();
+  size_t at = 0;
+  while (at < names.size()) {
+    size_t comma = names.find(',', at);
+    std::string name = names.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    at = comma == std::string::npos ? names.size() : comma + 1;
+    if (name.empty() || !fs::exists(path_of(name))) continue;  // crashed before creating it
+    auto p = partition(name, false);
+    if (!p.ok()) return p.error();
+    auto del = p.value()->db.prepare("DELETE FROM binlog_events WHERE event_id > ?");
+    if (!del.ok()) return del.error();
+    del->bind(1, mark);
+    DBT_TRY(del->run());
+  }
+  return meta_.exec(
+      "UPDATE batch_state SET pending_first_id = NULL, pending_partitions = NULL WHERE id = 1");
+}
+
+Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, bool create) {
+  auto it = open_.find(name);
+  if (it != open_.end()) return it->second.get();
+  if (open_.size() >= kMaxOpenPartitions) open_.clear();
+  const std::string path = path_of(name);
+  if (create && !fs::exists(path)) {
+    // Built under a temporary name and renamed into place, so a partition
+    // file never exists without its table, whenever a crash comes.
+    const std::string tmp = path + ".new";
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(tmp + suffix, ec);
+    {
+      auto fresh = Db::open(tmp, true);
+      if (!fresh.ok()) return fresh.error();
+      DBT_TRY(fresh.value().exec(kPartitionSchema));
+      DBT_TRY(fresh.value().exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    }  // closed: the last connection folds the WAL back and removes it
+    fs::rename(tmp, path, ec);
+    if (ec) {
+      return make_error(ErrorCode::kIo, "cannot create partition file " + path + ": " + ec.message());
+    }
+  }
+  auto db = Db::open(path, false);
+  if (!db.ok()) return db.error();
+  auto p = std::make_unique<Partition>();
+  p->db = std::move(db.value());
+  // pk_hash index inserts land on random pages: keep the hot ones in memory
+  // (64 MiB) and fold the WAL back less often (4096 pages) to write less.
+  DBT_TRY(p->db.exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4096;"));
+  Partition* raw = p.get();
+  open_[name] = std::move(p);
+  return raw;
+}
+
+Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
+                               const std::function<Status()>& commit_in_meta) {
+  DBT_TRY(lock_writer());
+  auto mark = committed_mark();
+  if (!mark.ok()) return mark.error();
+  int64_t next = mark.value() + 1;
+
+  // Rows per partition, in event-id order within each.
+  std::map<std::string, std::vector<size_t>> by_partition;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    changes[i].event_id = uint64_t(next + int64_t(i));
+    by_partition[partition_name(changes[i].event_time)].push_back(i);
+  }
+  const int64_t last = next + int64_t(changes.size()) - 1;
+
+  if (!changes.empty()) {
+    // Step 1: announce the batch so a crash in step 2 can be undone.
+    std::string names;
+    for (const auto& [name, rows] : by_partition) {
+      if (!names.empty()) names += ',';
+      names += name;
+    }
+    auto pend = meta_.prepare(
+        "UPDATE batch_state SET pending_first_id = ?, pending_partitions = ? WHERE id = 1");
+    if (!pend.ok()) return pend.error();
+    pend->bind(1, next);
+    pend->bind(2, std::string_view(names));
+    DBT_TRY(pend->run());
+    at("pending");
+
+    // Step 2: rows into their partitions, one transaction each.
+    auto undo = [&](const Error& e) -> Error {
+      for (auto& [name, p] : open_) (void)p->db.exec("ROLLBACK");
+      (void)recover_pending();
+      return e;
+    };
+    std::string hash;
+    std::string changed;
+    for (const auto& [name, rows] : by_partition) {
+      auto p = partition(name, true);
+      if (!p.ok()) return undo(p.error());
+      Partition& part = *p.value();
+      if (Status s = part.db.exec("BEGIN"); !s.ok()) return undo(s.error());
+      if (!part.insert.is_ready()) {
+        auto ins = part.db.prepare(
+            "INSERT INTO binlog_events(event_id, binlog_file, start_pos, end_pos, event_timestamp, "
+            "gtid, connection_id, schema_name, table_name, event_type, pk_values, pk_hash, "
+            "changed_columns, row_before, row_after, schema_version) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        if (!ins.ok()) return undo(ins.error());
+        part.insert = std::move(ins.value());
+      }
+      Stmt& ins = part.insert;
+      for (size_t i : rows) {
+        const ChangeRecord& c = changes[i];
+        ins.bind(1, int64_t(c.event_id));
+        ins.bind(2, std::string_view(c.binlog_file));
+        ins.bind(3, int64_t(c.start_pos));
+        ins.bind(4, int64_t(c.end_pos));
+        ins.bind(5, c.event_time);
+        if (c.gtid.empty()) ins.bind_null(6); else ins.bind(6, std::string_view(c.gtid));
+        if (c.connection_id) ins.bind(7, int64_t(*c.connection_id)); else ins.bind_null(7);
+        ins.bind(8, std::string_view(c.schema));
+        ins.bind(9, std::string_view(c.table));
+        ins.bind(10, int64_t(c.type));
+        ins.bind(11, std::string_view(c.pk_values));
+        hash = sha256_hex(c.pk_values);
+        ins.bind(12, std::string_view(hash));
+        if (c.type == ChangeType::kUpdate) {
+          changed = json_string_array(c.changed_columns);
+          ins.bind(13, std::string_view(changed));
+        } else {
+          ins.bind_null(13);
+        }
+        ins.bind(14, c.row_before);
+        ins.bind(15, c.row_after);
+        ins.bind(16, int64_t(c.schema_version));
+        if (Status s = ins.run(); !s.ok()) return undo(s.error());
+      }
+      if (Status s = part.db.exec("COMMIT"); !s.ok()) return undo(s.error());
+      at("partition");
+    }
+  }
+
+  // Step 3: the commit point.
+  auto fail = [&](const Error& e) -> Error {
+    (void)meta_.exec("ROLLBACK");
+    if (!changes.empty()) (void)recover_pending();
+    return e;
+  };
+  if (Status s = meta_.exec("BEGIN IMMEDIATE"); !s.ok()) return fail(s.error());
+  if (Status s = commit_in_meta(); !s.ok()) return fail(s.error());
+  if (!changes.empty()) {
+    auto done = meta_.prepare(
+        "UPDATE batch_state SET committed_event_id = ?, pending_first_id = NULL, "
+        "pending_partitions = NULL WHERE id = 1");
+    if (!done.ok()) return fail(done.error());
+    done->bind(1, last);
+    if (Status s = done->run(); !s.ok()) return fail(s.error());
+  }
+  at("before-commit");
+  if (Status s = meta_.exec("COMMIT"); !s.ok()) return fail(s.error());
+  return {};
+}
+
+Status SqliteStore::write_batch(std::vector<ChangeRecord>& changes, const Checkpoint& cp) {
+  return write_rows(changes, [&]() -> Status {
+    auto st = meta_.prepare(
+        "INSERT INTO stream_state(source, binlog_file, position, gtid_set, server_uuid, updated_at) "
+        "VALUES (?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET binlog_file = excluded.binlog_file, "
+        "position = excluded.position, gtid_set = excluded.gtid_set, "
+        "server_uuid = excluded.server_uuid, updated_at = excluded.updated_at");
+    if (!st.ok()) return st.error();
+    st->bind(1, std::string_view(cp.source));
+    st->bind(2, std::string_view(cp.binlog_file));
+    st->bind(3, int64_t(cp.position));
+    st->bind(4, std::string_view(cp.gtid_set));
+    st->bind(5, std::string_view(cp.server_uuid));
+    st->bind(6, cp.updated_at ? cp.updated_at : now_seconds());
+    return st->run();
+  });
+}
+
+Status SqliteStore::write_file_batch(std::vector<ChangeRecord>& changes, const FileProgress& fp) {
+  return write_rows(changes, [&]() -> Status {
+    auto st = meta_.prepare(
+        "INSERT INTO index_state(binlog_file, file_size, last_position, events_indexed, status, "
+        "started_at, completed_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT(binlog_file) DO UPDATE SET "
+        "file_size = excluded.file_size, last_position = excluded.last_position, "
+        "events_indexed = excluded.events_indexed, status = excluded.status, "
+        "completed_at = excluded.completed_at");
+    if (!st.ok()) return st.error();
+    st->bind(1, std::string_view(fp.binlog_file));
+    st->bind(2, int64_t(fp.file_size));
+    st->bind(3, int64_t(fp.position));
+    st->bind(4, int64_t(fp.events));
+    st->bind(5, std::string_view(fp.done ? "completed" : "in_progress"));
+    st->bind(6, fp.started_at ? fp.started_at : now_seconds());
+    int64_t updated = fp.updated_at ? fp.updated_at : now_seconds();
+    if (fp.done) st->bind(7, updated); else st->bind_null(7);
+    return st->run();
+  });
+}
+
+Result<std::vector<Checkpoint>> SqliteStore::checkpoints() {
+  DBT_TRY(open_meta());
+  auto st = meta_.prepare(
+      "SELECT source, binlog_file, position, gtid_set, server_uuid, updated_at FROM stream_state "
+      "ORDER BY source");
+  if (!st.ok()) return st.error();
+  std::vector<Checkpoint> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r.ok()) return r.error();
+    if (!r.value()) break;
+    Checkpoint c;
+    c.source = st->col_text(0);
+    c.binlog_file = st->col_text(1);
+    c.position = uint64_t(st->col_int(2));
+    c.gtid_set = st->col_text(3);
+    c.server_uuid = st->col_text(4);
+    c.updated_at = st->col_int(5);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<std::optional<Checkpoint>> SqliteStore::load_checkpoint(std::string_view source) {
+  auto all = checkpoints();
+  if (!all.ok()) return all.error();
+  for (auto& c : all.value()) {
+    if (c.source == source) return std::optional<Checkpoint>(std::move(c));
+  }
+  return std::optional<Checkpoint>();
+}
+
+Result<std::vector<FileProgress>> SqliteStore::file_progress() {
+  DBT_TRY(open_meta());
+  auto st = meta_.prepare(
+      "SELECT binlog_file, file_size, last_position, events_indexed, status, started_at, "
+      "completed_at FROM index_state ORDER BY binlog_file");
+  if (!st.ok()) return st.error();
+  std::vector<FileProgress> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r.ok()) return r.error();
+    if (!r.value()) break;
+    FileProgress f;
+    f.binlog_file = st->col_text(0);
+    f.file_size = uint64_t(st->col_int(1));
+    f.position = uint64_t(st->col_int(2));
+    f.events = uint64_t(st->col_int(3));
+    f.done = st->col_text(4) == "completed";
+    f.started_at = st->col_int(5);
+    f.updated_at = st->col_null(6) ? 0 : st->col_int(6);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+Result<std::optional<FileProgress>> SqliteStore::load_file_progress(std::string_view file) {
+  auto all = file_progress();
+  if (!all.ok()) return all.error();
+  for (auto& f : all.value()) {
+    if (f.binlog_file == file) return std::optional<FileProgress>(std::move(f));
+  }
+  return std::optional<FileProgress>();
+}
+
+Result<std::vector<ChangeRecord>> SqliteStore::query(const QueryFilter& f) {
+  auto mark = committed_mark();
+  if (!mark.ok()) return mark.error();
+  auto parts = list_partitions(dir_);
+  if (f.newest_first) std::reverse(parts.begin(), parts.end());
+
+  std::string sql =
+      "SELECT event_id, binlog_file, start_pos, end_pos, event_timestamp, gtid, connection_id, "
+      "schema_name, table_name, event_type, pk_values, changed_columns, row_before, row_after, "
+      "schema_version FROM binlog_events WHERE event_id <= ?1 AND schema_name = ?2 AND "
+      "table_name = ?3";
+  if (f.pk) sql += " AND pk_hash = ?4 AND pk_values = ?5";
+  if (f.type) sql += " AND event_type = ?6";
+  if (f.gtid) sql += " AND gtid = ?7";
+  if (f.since) sql += " AND event_timestamp >= ?8";
+  if (f.until) sql += " AND event_timestamp <= ?9";
+  if (f.changed_column) {
+    sql += " AND EXISTS (SELECT 1 FROM json_each(changed_columns) WHERE json_each.value = ?10)";
+  }
+  if (f.column_eq) {
+    // A value matches in either image: the row had it before or has it after.
+    sql +=
+        " AND (CAST(json_extract(row_after, ?11) AS TEXT) = ?12 OR "
+        "CAST(json_extract(row_before, ?11) AS TEXT) = ?12)";
+  }
+  sql += f.newest_first ? " ORDER BY event_id DESC" : " ORDER BY event_id ASC";
+  sql += " LIMIT ?13";
+
+  std::vector<ChangeRecord> out;
+  for (const auto& [start, name] : parts) {
+    if (out.size() >= f.limit) break;
+    if (f.since && start + kPartitionSeconds <= *f.since) continue;
+    if (f.until && start > *f.until) continue;
+    auto p = partition(name, false);
+    if (!p.ok()) return p.error();
+    auto st = p.value()->db.prepare(sql);
+    if (!st.ok()) {
+      // A pre-created partition no one wrote to has no table yet only if it
+      // was made by a foreign tool; ours always carry the schema.
+      return st.error();
+    }
+    st->bind(1, mark.value());
+    st->bind(2, std::string_view(f.schema));
+    st->bind(3, std::string_view(f.table));
+    if (f.pk) {
+      st->bind(4, std::string_view(sha256_hex(*f.pk)));
+      st->bind(5, std::string_view(*f.pk));
+    }
+    if (f.type) st->bind(6, int64_t(*f.type));
+    if (f.gtid) st->bind(7, std::string_view(*f.gtid));
+    if (f.since) st->bind(8, *f.since);
+    if (f.until) st->bind(9, *f.until);
+    if (f.changed_column) st->bind(10, std::string_view(*f.changed_column));
+    if (f.column_eq) {
+      std::string path = "$.";
+      JsonWriter::append_escaped(path, f.column_eq->first);
+      st->bind(11, std::string_view(path));
+      st->bind(12, std::string_view(f.column_eq->second));
+    }
+    st->bind(13, int64_t(f.limit - out.size()));
+    for (;;) {
+      auto r = st->step();
+      if (!r.ok()) return r.error();
+      if (!r.value()) break;
+      ChangeRecord c;
+      c.event_id = uint64_t(st->col_int(0));
+      c.binlog_file = st->col_text(1);
+      c.start_pos = uint64_t(st->col_int(2));
+      c.end_pos = uint64_t(st->col_int(3));
+      c.event_time = st->col_int(4);
+      c.gtid = st->col_text(5);
+      if (!st->col_null(6)) c.connection_id = uint64_t(st->col_int(6));
+      c.schema = st->col_text(7);
+      c.table = st->col_text(8);
+      c.type = static_cast<ChangeType>(st->col_int(9));
+      c.pk_values = st->col_text(10);
+      if (!st->col_null(11)) parse_json_string_array(st->col_text(11), c.changed_columns);
+      if (!st->col_null(12)) c.row_before = st->col_text(12);
+      if (!st->col_null(13)) c.row_after = st->col_text(13);
+      c.schema_version = uint32_t(st->col_int(14));
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<PartitionInfo>> SqliteStore::partitions() {
+  auto mark = committed_mark();
+  if (!mark.ok()) return mark.error();
+  std::vector<PartitionInfo> out;
+  for (const auto& [start, name] : list_partitions(dir_)) {
+    PartitionInfo info;
+    info.name = name;
+    info.start = start;
+    info.end = start + kPartitionSeconds;
+    auto p = partition(name, false);
+    if (!p.ok()) return p.error();
+    auto st = p.value()->db.prepare(
+        "SELECT count(*), max(event_timestamp) FROM binlog_events WHERE event_id <= ?");
+    if (!st.ok()) return st.error();
+    st->bind(1, mark.value());
+    auto r = st->step();
+    if (!r.ok()) return r.error();
+    info.events = uint64_t(st->col_int(0));
+    info.last_event_time = st->col_null(1) ? 0 : st->col_int(1);
+    info.bytes = file_bytes(path_of(name));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
+  // Under the writer lock: no writer of ours can be filling a file we unlink.
+  DBT_TRY(lock_writer());
+  uint32_t dropped = 0;
+  for (const auto& [start, name] : list_partitions(dir_)) {
+    if (start + kPartitionSeconds > cutoff) continue;
+    open_.erase(name);
+    std::error_code ec;
+    std::string path = path_of(name);
+    for (const char* suffix : {"-wal", "-shm"}) fs::remove(path + suffix, ec);
+    if (!fs::remove(path, ec) || ec) {
+      return make_error(ErrorCode::kIo, "cannot delete partition file " + path + ": " +
+                                            (ec ? ec.message() : "it vanished"));
+    }
+    ++dropped;
+  }
+  return dropped;
+}
+
+Status SqliteStore::add_future_partitions(uint32_t hours, int64_t now) {
+  DBT_TRY(lock_writer());  // creating files is writing: one process at a time
+  for (uint32_t h = 1; h <= hours; ++h) {
+    auto p = partition(partition_name(now + int64_t(h) * kPartitionSeconds), true);
+    if (!p.ok()) return p.error();
+  }
+  return {};
+}
+
+Status SqliteStore::save_schema_snapshot(SchemaSnapshot& s) {
+  DBT_TRY(open_meta());
+  DBT_TRY(meta_.exec("BEGIN IMMEDIATE"));
+  auto st = meta_.prepare(
+      "INSERT INTO schema_snapshots(version, taken_at, binlog_file, position, snapshot) "
+      "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM schema_snapshots), ?, ?, ?, ?) "
+      "RETURNING version");
+  if (!st.ok()) {
+    (void)meta_.exec("ROLLBACK");
+    return st.error();
+  }
+  st->bind(1, s.taken_at ? s.taken_at : now_seconds());
+  st->bind(2, std::string_view(s.binlog_file));
+  st->bind(3, int64_t(s.position));
+  st->bind(4, std::string_view(s.json));
+  auto r = st->step();
+  if (!r.ok() || !r.value()) {
+    (void)meta_.exec("ROLLBACK");
+    return r.ok() ? meta_.error("saving a schema snapshot") : r.error();
+  }
+  uint32_t version = uint32_t(st->col_int(0));
+  st->reset();
+  DBT_TRY(meta_.exec("COMMIT"));
+  s.version = version;
+  return {};
+}
+
+Result<std::vector<SchemaSnapshot>> SqliteStore::schema_snapshots() {
+  DBT_TRY(open_meta());
+  auto st = meta_.prepare(
+      "SELECT version, taken_at, binlog_file, position, snapshot FROM schema_snapshots ORDER BY "
+      "version");
+  if (!st.ok()) return st.error();
+  std::vector<SchemaSnapshot> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r.ok()) return r.error();
+    if (!r.value()) break;
+    SchemaSnapshot s;
+    s.version = uint32_t(st->col_int(0));
+    s.taken_at = st->col_int(1);
+    s.binlog_file = st->col_text(2);
+    s.position = uint64_t(st->col_int(3));
+    s.json = st->col_text(4);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace dbtrail::index::sqlite

@@ -1,0 +1,85 @@
+// The embedded change index: a directory holding meta.db (stream_state,
+// index_state, schema_snapshots, schema_changes, batch_state) and one SQLite
+// database per hourly partition, p_YYYYMMDDHH.db, holding binlog_events.
+//
+// Exactly-once across files. A batch's rows go into several partition files
+// and its checkpoint into meta.db. SQLite's ATTACH cannot make that one atomic
+// transaction here: in WAL mode (which we need so queries run while indexing)
+// SQLite commits each attached file separately, and it caps attachments at 10.
+// Instead meta.db holds a high-water mark, batch_state.committed_event_id, and
+// the protocol is:
+//   1. meta.db: record the batch as pending (first event id, partitions it
+//      touches) and commit;
+//   2. each partition: insert its rows (ids above the mark) and commit;
+//   3. meta.db: in ONE transaction write the checkpoint / file progress,
+//      raise the mark to the batch's last id, clear the pending record.
+// Step 3 is the commit point. Readers only see rows with event_id <= mark, so
+// a batch is invisible until step 3 and a crash before it leaves nothing
+// visible; the next writer deletes the leftover rows (event_id > mark) from
+// the partitions the pending record names before writing. Every commit is
+// synchronous=FULL, so this also holds across power loss, for any number of
+// partitions per batch. One writer at a time: writer.lock (flock).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "index/sqlite/sqlite_db.h"
+#include "index/store.h"
+
+namespace dbtrail::index::sqlite {
+
+class SqliteStore : public Store {
+ public:
+  explicit SqliteStore(std::string dir);
+  ~SqliteStore() override;
+
+  Status init() override;
+  Status write_batch(std::vector<ChangeRecord>& changes, const Checkpoint& checkpoint) override;
+  Result<std::optional<Checkpoint>> load_checkpoint(std::string_view source) override;
+  Result<std::vector<Checkpoint>> checkpoints() override;
+  Status write_file_batch(std::vector<ChangeRecord>& changes, const FileProgress& progress) override;
+  Result<std::optional<FileProgress>> load_file_progress(std::string_view binlog_file) override;
+  Result<std::vector<FileProgress>> file_progress() override;
+  Result<std::vector<ChangeRecord>> query(const QueryFilter& filter) override;
+  Result<std::vector<PartitionInfo>> partitions() override;
+  Result<uint32_t> drop_partitions_before(int64_t cutoff) override;
+  Status add_future_partitions(uint32_t hours, int64_t now) override;
+  Status save_schema_snapshot(SchemaSnapshot& snapshot) override;
+  Result<std::vector<SchemaSnapshot>> schema_snapshots() override;
+
+  // Tests only: called at each step of write protocol ("pending", "partition",
+  // "before-commit") so a test can _exit() the process right there.
+  void set_crash_point_for_testing(std::function<void(std::string_view)> fn) {
+    crash_point_ = std::move(fn);
+  }
+
+ private:
+  struct Partition {
+    Db db;
+    Stmt insert;
+  };
+
+  Status open_meta();
+  Status lock_writer();
+  Status recover_pending();
+  Result<int64_t> committed_mark();
+  Result<Partition*> partition(const std::string& name, bool create);
+  Status write_rows(std::vector<ChangeRecord>& changes,
+                    const std::function<Status()>& commit_in_meta);
+  std::string path_of(const std::string& partition) const;
+  void at(std::string_view stage) {
+    if (crash_point_) crash_point_(stage);
+  }
+
+  std::string dir_;
+  Db meta_;
+  int lock_fd_ = -1;
+  std::map<std::string, std::unique_ptr<Partition>> open_;
+  std::function<void(std::string_view)> crash_point_;
+};
+
+}  // namespace dbtrail::index::sqlite

@@ -1,0 +1,101 @@
+// The index commands end to end through the real binary: init, index (twice:
+// nothing doubles), query by key, status, rotate, and one clear error line
+// with its exit code for each kind of bad input.
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace {
+
+const std::string kBin = DBTRAIL_BINARY;
+const std::string kFix = std::string(DBTRAIL_SHARED_DIR) + "/fixtures/binlog/";
+
+struct CliRun {
+  int code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+CliRun run(const std::string& args) {
+  CliRun r;
+  std::string cmd = kBin + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+class IndexCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/dbtrail-cli.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    loc_ = "sqlite:" + dir_ + "/idx";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string dir_, loc_;
+};
+
+TEST_F(IndexCli, IndexTwiceQueryStatusRotate) {
+  ASSERT_EQ(run("init --index " + loc_).code, 0);
+  std::string files = " --files " + kFix + "go-parse/mysql-bin.000012 " + kFix + "MyFlash/haha.000041 " +
+                      kFix + "rust_mysql_common/mariadb-bin.000001";
+  CliRun first = run("index --index " + loc_ + files);
+  ASSERT_EQ(first.code, 0) << first.out;
+  EXPECT_NE(first.out.find("mysql-bin.000012: 492 row changes indexed"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("haha.000041: 192 row changes indexed"), std::string::npos) << first.out;
+  CliRun second = run("index --index " + loc_ + files);
+  ASSERT_EQ(second.code, 0) << second.out;
+  EXPECT_NE(second.out.find("already indexed (492 row changes), skipped"), std::string::npos);
+
+  CliRun status = run("status --index " + loc_);
+  ASSERT_EQ(status.code, 0) << status.out;
+  CliRun q = run("query --index " + loc_ + " --schema toddy_test --table outbox --pk 63 --format json");
+  ASSERT_EQ(q.code, 0) << q.out;
+  EXPECT_NE(q.out.find("\"pk_values\":\"63\""), std::string::npos) << q.out;
+  EXPECT_EQ(q.out.find("\"pk_values\":\"62\""), std::string::npos) << q.out;
+
+  CliRun rot = run("rotate --index " + loc_ + " --retain 1h --add-future 2");
+  ASSERT_EQ(rot.code, 0) << rot.out;
+  EXPECT_NE(rot.out.find("dropped 3 partitions"), std::string::npos) << rot.out;  // fixtures are old
+}
+
+TEST_F(IndexCli, BadInputIsOneLineWithItsExitCode) {
+  ASSERT_EQ(run("init --index " + loc_).code, 0);
+  const std::string q = "query --index " + loc_ + " --schema s --table t ";
+  struct Case {
+    std::string args;
+    int code;
+    const char* says;
+  } cases[] = {
+      {q + "--pk 'a\\'", 2, "--pk"},
+      {q + "--since 2026-01-02 --until 2026-01-01", 2, "after --until"},
+      {q + "--format xml", 2, "--format"},
+      {q + "--event-type UPSERT", 2, "--event-type"},
+      {q + "--since yesterday", 2, "ISO 8601"},
+      {q + "--column-eq novalue", 2, "column=value"},
+      {"query --index sqlite:" + dir_ + "/missing --schema s --table t", 3, "dbtrail init"},
+      {"query --index 'mysql://u:hunter2@127.0.0.1/db' --schema s --table t", 6, "MySQL"},
+      {"rotate --index " + loc_ + " --retain 7x", 2, "--retain"},
+      {"index --index " + loc_, 2, "--files"},
+  };
+  for (const auto& c : cases) {
+    CliRun r = run(c.args);
+    EXPECT_EQ(r.code, c.code) << c.args << "\n" << r.out;
+    EXPECT_NE(r.out.find(c.says), std::string::npos) << c.args << "\n" << r.out;
+    EXPECT_EQ(r.out.find("hunter2"), std::string::npos) << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  }
+}
+
+}  // namespace
