@@ -250,6 +250,35 @@ Result<std::vector<Row>> Connection::query(std::string_view sql) {
   return rows;
 }
 
+void Connection::append_quoted(std::string& out, std::string_view value) {
+  size_t at = out.size();
+  out.resize(at + value.size() * 2 + 2);
+  out[at] = '\'';
+  unsigned long n = mysql_real_escape_string(impl_->db, out.data() + at + 1, value.data(),
+                                             static_cast<unsigned long>(value.size()));
+  out[at + 1 + n] = '\'';
+  out.resize(at + n + 2);
+}
+
+uint64_t Connection::last_insert_id() const { return mysql_insert_id(impl_->db); }
+uint64_t Connection::affected_rows() const { return mysql_affected_rows(impl_->db); }
+unsigned Connection::last_errno() const { return mysql_errno(impl_->db); }
+uint64_t Connection::thread_id() const { return mysql_thread_id(impl_->db); }
+
+bool Connection::lost() const {
+  switch (mysql_errno(impl_->db)) {
+    case 2006:  // CR_SERVER_GONE_ERROR
+    case 2013:  // CR_SERVER_LOST
+    case 2055:  // CR_SERVER_LOST_EXTENDED
+    case 1053:  // ER_SERVER_SHUTDOWN
+    case 1927:  // ER_CONNECTION_KILLED (MariaDB)
+    case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8)
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string Connection::quote(std::string_view value) {
   std::string out(value.size() * 2 + 3, '\0');
   out[0] = '\'';
