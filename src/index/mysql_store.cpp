@@ -28,7 +28,7 @@ std::string binlog_events_ddl(int64_t first_hour, uint32_t hours) {
       "  table_name      VARCHAR(64)      NOT NULL,\n"
       "  event_type      TINYINT UNSIGNED NOT NULL COMMENT '1=INSERT, 2=UPDATE, 3=DELETE',\n"
       "  pk_values       MEDIUMBLOB       NOT NULL COMMENT 'PK values pipe-delimited, e.g. 12345|2; no length limit',\n"
-      "  pk_hash         CHAR(64) CHARACTER SET ascii AS (SHA2(pk_values, 256)) STORED,\n"
+      "  pk_hash         CHAR(64)         AS (SHA2(pk_values, 256)) STORED,\n"
       "  changed_columns JSON             DEFAULT NULL COMMENT 'UPDATE only',\n"
       "  row_before      LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,\n"
       "  row_after       LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,\n"
@@ -114,7 +114,8 @@ Result<std::unique_ptr<MysqlStore>> MysqlStore::open(const mysql::Dsn& dsn,
                       "the index DSN names no database (" + dsn.redacted() +
                           "); add one, e.g. mysql://user:pass@host:3306/dbtrail_index");
   std::unique_ptr<MysqlStore> store(new MysqlStore(dsn, options));
-  DBT_TRY(store->connect());
+  // A missing database is fine here: init() creates it, the rest say so.
+  if (Status s = store->connect(); !s && s.error().code != ErrorCode::kNotFound) return s.error();
   return store;
 }
 
@@ -125,6 +126,7 @@ Status MysqlStore::connect(bool create_database) {
     auto c = mysql::Connection::open(dsn_);
     if (!c) return c.error();
     conn_ = std::move(c.value());
+    in_database_ = false;
     // Strict: a value that does not fit is an error, never silently cut
     // (bintrail lost long keys that way). UTC for the DATETIME literals we send.
     auto r = run("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', "
@@ -147,6 +149,7 @@ Status MysqlStore::connect(bool create_database) {
                  " CHARACTER SET utf8mb4");
     if (!r) return r.error();
   }
+  if (in_database_) return {};
   auto r = run("USE " + mysql_sql::identifier(database_));
   if (!r) {
     if (conn_ && conn_->last_errno() == kErBadDb)
@@ -155,6 +158,7 @@ Status MysqlStore::connect(bool create_database) {
                             dsn_.redacted() + "; create it with: dbtrail init --index <DSN>");
     return r.error();
   }
+  in_database_ = true;
   return {};
 }
 

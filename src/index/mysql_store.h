@@ -81,6 +81,7 @@ class MysqlStore final : public Store {
   std::string database_;
   MysqlStoreOptions options_;
   std::unique_ptr<mysql::Connection> conn_;
+  bool in_database_ = false;     // the session has USEd database_
   size_t statement_limit_ = 0;   // bytes, from options or max_allowed_packet
   uint64_t max_packet_ = 0;      // the server's max_allowed_packet
   uint64_t autoinc_step_ = 1;    // @@auto_increment_increment

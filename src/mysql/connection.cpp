@@ -177,6 +177,10 @@ Result<Dsn> parse_dsn(std::string_view text) {
 
 struct Connection::Impl {
   MYSQL* db = nullptr;
+  // Of the last statement, read before its results are drained (draining
+  // resets the library's own values).
+  uint64_t affected_rows = 0;
+  uint64_t insert_id = 0;
   ~Impl() {
     if (db) mysql_close(db);
   }
@@ -224,6 +228,8 @@ Result<std::vector<Row>> Connection::query(std::string_view sql) {
   MYSQL* db = impl_->db;
   if (mysql_real_query(db, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
     return error_from_server("query");
+  impl_->affected_rows = mysql_affected_rows(db);
+  impl_->insert_id = mysql_insert_id(db);
   std::vector<Row> rows;
   // Drain every result set (a CALL or multi-statement may produce several);
   // rows of the first one are returned.
@@ -260,8 +266,8 @@ void Connection::append_quoted(std::string& out, std::string_view value) {
   out.resize(at + n + 2);
 }
 
-uint64_t Connection::last_insert_id() const { return mysql_insert_id(impl_->db); }
-uint64_t Connection::affected_rows() const { return mysql_affected_rows(impl_->db); }
+uint64_t Connection::last_insert_id() const { return impl_->insert_id; }
+uint64_t Connection::affected_rows() const { return impl_->affected_rows; }
 unsigned Connection::last_errno() const { return mysql_errno(impl_->db); }
 uint64_t Connection::thread_id() const { return mysql_thread_id(impl_->db); }
 
