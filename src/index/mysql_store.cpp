@@ -132,6 +132,13 @@ Status MysqlStore::connect(bool create_database) {
     auto r = run("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', "
                  "time_zone = '+00:00'");
     if (!r) return r.error();
+    if (!options_.log_index_writes) {
+      if (auto b = run("SET SESSION sql_log_bin = 0"); !b)
+        return make_error(ErrorCode::kConnection,
+                          "keeping index writes out of the binlog of " + dsn_.redacted() +
+                              " needs the SUPER or BINLOG ADMIN privilege (" + b.error().message +
+                              "); grant it or leave index writes logged");
+    }
     auto v = run("SELECT @@max_allowed_packet, @@auto_increment_increment");
     if (!v) return v.error();
     if (!v->empty() && (*v)[0].size() == 2) {

@@ -39,6 +39,10 @@ struct MysqlStoreOptions {
   // faster and hold more memory). A single change larger than
   // max_allowed_packet is refused with an error naming the setting.
   size_t max_statement_bytes = 0;
+  // false: SET SESSION sql_log_bin = 0, keeping the index's own writes out of
+  // the index server's binlog (needs SUPER / BINLOG ADMIN; the index is then
+  // not replicated). A DBA's choice, off by default.
+  bool log_index_writes = true;
 };
 
 class MysqlStore final : public Store {
