@@ -45,6 +45,8 @@ struct MysqlStoreOptions {
   bool log_index_writes = true;
 };
 
+// One session with the index server; not for concurrent use by several
+// threads (open one store per thread).
 class MysqlStore final : public Store {
  public:
   // Connects (kConnection on failure). The database is created by init(); the
