@@ -1,8 +1,8 @@
-// Index locations -> backends. One branch per scheme; a backend added later
-// (the MySQL one) adds its branch here.
+// Index locations -> backends. One branch per scheme.
 #include <memory>
 #include <string>
 
+#include "index/mysql_store.h"
 #include "index/sqlite/sqlite_store.h"
 #include "index/store.h"
 
@@ -11,8 +11,8 @@ namespace dbtrail::index {
 namespace {
 
 constexpr const char* kForms =
-    "use sqlite:/path/to/dir for the embedded index, or mysql://user@host:port/db or "
-    "user@tcp(host:port)/db for a MySQL/MariaDB index";
+    "use sqlite:/path/to/dir for the embedded index, or mysql://user:pass@host:port/db or "
+    "user:pass@tcp(host:port)/db for a MySQL/MariaDB index";
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -30,10 +30,9 @@ Result<std::unique_ptr<Store>> open_store(std::string_view location) {
     }
     return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(dir));
   }
-  if (starts_with(location, "mysql://") || location.find("@tcp(") != std::string_view::npos) {
-    return make_error(ErrorCode::kUnsupported,
-                      "this build has no MySQL index backend yet; use an embedded index "
-                      "(--index sqlite:/path/to/dir)");
+  if (starts_with(location, "mysql://") || starts_with(location, "mariadb://") ||
+      location.find("@tcp(") != std::string_view::npos) {
+    return open_mysql_store(location);
   }
   // Never echo the location: it may hold a password.
   return make_error(ErrorCode::kInvalidArgument,

@@ -177,6 +177,10 @@ Result<Dsn> parse_dsn(std::string_view text) {
 
 struct Connection::Impl {
   MYSQL* db = nullptr;
+  // Of the last statement, read before its results are drained (draining
+  // resets the library's own values).
+  uint64_t affected_rows = 0;
+  uint64_t insert_id = 0;
   ~Impl() {
     if (db) mysql_close(db);
   }
@@ -224,6 +228,8 @@ Result<std::vector<Row>> Connection::query(std::string_view sql) {
   MYSQL* db = impl_->db;
   if (mysql_real_query(db, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
     return error_from_server("query");
+  impl_->affected_rows = mysql_affected_rows(db);
+  impl_->insert_id = mysql_insert_id(db);
   std::vector<Row> rows;
   // Drain every result set (a CALL or multi-statement may produce several);
   // rows of the first one are returned.
@@ -248,6 +254,35 @@ Result<std::vector<Row>> Connection::query(std::string_view sql) {
   } while (mysql_next_result(db) == 0);
   if (mysql_errno(db) != 0) return error_from_server("query");
   return rows;
+}
+
+void Connection::append_quoted(std::string& out, std::string_view value) {
+  size_t at = out.size();
+  out.resize(at + value.size() * 2 + 2);
+  out[at] = '\'';
+  unsigned long n = mysql_real_escape_string(impl_->db, out.data() + at + 1, value.data(),
+                                             static_cast<unsigned long>(value.size()));
+  out[at + 1 + n] = '\'';
+  out.resize(at + n + 2);
+}
+
+uint64_t Connection::last_insert_id() const { return impl_->insert_id; }
+uint64_t Connection::affected_rows() const { return impl_->affected_rows; }
+unsigned Connection::last_errno() const { return mysql_errno(impl_->db); }
+uint64_t Connection::thread_id() const { return mysql_thread_id(impl_->db); }
+
+bool Connection::lost() const {
+  switch (mysql_errno(impl_->db)) {
+    case 2006:  // CR_SERVER_GONE_ERROR
+    case 2013:  // CR_SERVER_LOST
+    case 2055:  // CR_SERVER_LOST_EXTENDED
+    case 1053:  // ER_SERVER_SHUTDOWN
+    case 1927:  // ER_CONNECTION_KILLED (MariaDB)
+    case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8)
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::string Connection::quote(std::string_view value) {

@@ -58,6 +58,19 @@ class Connection {
 
   // Quotes a string as a SQL literal ('...'), escaped for this connection's charset.
   std::string quote(std::string_view value);
+  // Appends quote(value) to out without a temporary (for building large
+  // multi-row statements).
+  void append_quoted(std::string& out, std::string_view value);
+
+  // About the last statement run on this connection.
+  uint64_t last_insert_id() const;  // first AUTO_INCREMENT value of a multi-row INSERT
+  uint64_t affected_rows() const;
+  unsigned last_errno() const;      // server/client error number, 0 if none
+  // True when the last error means the session is gone (server restarted,
+  // connection killed or timed out): a new connection is needed, and any open
+  // transaction was rolled back by the server.
+  bool lost() const;
+  uint64_t thread_id() const;       // the server's connection id (for KILL, processlist)
 
   const Dsn& dsn() const { return dsn_; }
 

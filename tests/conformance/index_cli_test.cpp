@@ -85,7 +85,7 @@ TEST_F(IndexCli, BadInputIsOneLineWithItsExitCode) {
       {q + "--since yesterday", 2, "ISO 8601"},
       {q + "--column-eq novalue", 2, "column=value"},
       {"query --index sqlite:" + dir_ + "/missing --schema s --table t", 3, "dbtrail init"},
-      {"query --index 'mysql://u:hunter2@127.0.0.1/db' --schema s --table t", 6, "MySQL"},
+      {"query --index 'mysql://u:hunter2@127.0.0.1:1/db' --schema s --table t", 8, "127.0.0.1:1"},
       {"rotate --index " + loc_ + " --retain 7x", 2, "--retain"},
       {"index --index " + loc_, 2, "--files"},
   };
