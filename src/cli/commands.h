@@ -9,5 +9,6 @@ namespace dbtrail::cli {
 int& exit_status();
 
 void add_binlog_commands(CLI::App& app);
+void add_recover_commands(CLI::App& app);  // recover, reconstruct
 
 }  // namespace dbtrail::cli
