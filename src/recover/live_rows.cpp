@@ -41,6 +41,7 @@ Result<std::vector<std::string>> read_live_rows(mysql::Connection& conn, const T
       case LiteralClass::kBinary:
       case LiteralClass::kGeometry: select += "HEX(" + q + ")"; break;
       case LiteralClass::kBit: select += "CAST(" + q + " AS UNSIGNED)"; break;
+      case LiteralClass::kYear: select += q + " + 0"; break;  // "0000" is no JSON number
       case LiteralClass::kFloat:
         select += c.data_type == "float" ? "CAST(" + q + " AS DOUBLE)" : q;
         break;

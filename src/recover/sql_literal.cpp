@@ -170,6 +170,21 @@ Result<std::string> number_token(const JsonValue& v, const char* what) {
   return make_error(ErrorCode::kCorrupt, std::string("expected a number for ") + what + ", got " + v.raw);
 }
 
+// FLOAT: the encoding's shortest float32 text can lie just above FLT_MAX
+// when read as a double ("3.4028235e+38"), and the server range-checks the
+// double before narrowing it, refusing the value. The float's exact value as
+// shortest double text narrows back to the same float and is always in range.
+Result<std::string> float_as_double(const std::string& token) {
+  float f = 0;
+  auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), f);
+  if (ec != std::errc() || p != token.data() + token.size()) {
+    return make_error(ErrorCode::kCorrupt, "a FLOAT value out of float range: " + token);
+  }
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, static_cast<double>(f));
+  return std::string(buf, r.ptr);
+}
+
 // A value of a column type this version does not know, written by its shape.
 Result<std::string> by_shape(const JsonValue& v) {
   switch (v.kind) {
@@ -199,8 +214,11 @@ Result<std::string> sql_literal(const JsonValue& v, const ColumnFacts& col) {
         return make_error(ErrorCode::kCorrupt, "expected an integer, got " + v.raw);
       }
       return v.text;
-    case LiteralClass::kFloat:
-      return number_token(v, "a FLOAT/DOUBLE");
+    case LiteralClass::kFloat: {
+      auto tok = number_token(v, "a FLOAT/DOUBLE");
+      if (!tok.ok() || col.data_type != "float") return tok;
+      return float_as_double(*tok);
+    }
     case LiteralClass::kDecimal:
       if (v.kind != JsonKind::kString || !is_decimal_text(v.text)) {
         return make_error(ErrorCode::kCorrupt, "expected a DECIMAL string, got " + v.raw);
