@@ -28,7 +28,7 @@
 #include "recover/reconstruct.h"
 #include "recover/reversal_sql.h"
 #include "sandbox.h"
-#include "util/base64.h"
+#include "util/time_format.h"
 
 namespace dbtrail::testing {
 namespace {
@@ -425,6 +425,20 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   recover::FactsCatalog facts = load_facts(*db);
   ASSERT_FALSE(::testing::Test::HasFailure());
 
+  // The same decode output as a file, for the CLI.
+  const std::string decode_file = sb.dir() + "/changes.jsonl";
+  {
+    std::string cmd = shell_quote(DBTRAIL_BINARY) + " binlog decode";
+    for (const auto& f : sb.binlog_files())
+      if (f.substr(f.rfind('/') + 1) >= start_file) cmd += " " + shell_quote(f);
+    ASSERT_EQ(run_command(cmd + " > " + shell_quote(decode_file), nullptr), 0);
+  }
+  // Passwords go through the environment, not the command line.
+  const std::string cli = "DBTRAIL_SOURCE_PASSWORD=" + shell_quote(sb.admin_password()) + " " +
+                          shell_quote(DBTRAIL_BINARY);
+  const std::string dsn_args = " --from-decode " + shell_quote(decode_file) + " --source-dsn " +
+                               shell_quote("mysql://" + sb.admin_user() + "@127.0.0.1:" + std::to_string(sb.port()) + "/");
+
   // Reconstruction at the middle moment, from the live rows and from history.
   for (const char* t : {"all_types", "comp"}) {
     SCOPED_TRACE(t);
@@ -456,6 +470,11 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
       EXPECT_EQ(r.row, it->second) << "row " << r.pk_values;
       ++compared;
     }
+    // `dbtrail reconstruct` prints the same rows.
+    std::string cli_out, want;
+    for (const auto& r : at->rows) want += r.row + "\n";
+    ASSERT_EQ(run_command(cli + " reconstruct --schema fb --table " + t + " --at " + iso8601_utc(mid) + dsn_args, &cli_out), 0);
+    EXPECT_EQ(cli_out, want) << "dbtrail reconstruct output";
     std::printf("[ flashback ] %s at the middle: %zu rows, %zu also rebuilt from history alone\n", t,
                 at->rows.size(), compared);
   }
@@ -472,18 +491,8 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   }
   // The CLI writes the same script from the same decode output.
   {
-    std::string decode_file = sb.dir() + "/changes.jsonl";
-    std::string cmd = shell_quote(DBTRAIL_BINARY) + " binlog decode";
-    for (const auto& f : sb.binlog_files())
-      if (f.substr(f.rfind('/') + 1) >= start_file) cmd += " " + shell_quote(f);
-    ASSERT_EQ(run_command(cmd + " > " + shell_quote(decode_file), nullptr), 0);
     std::string out;
-    int rc = run_command("DBTRAIL_SOURCE_PASSWORD=" + shell_quote(sb.admin_password()) + " " +
-                             shell_quote(DBTRAIL_BINARY) + " recover --dry-run --schema fb --from-decode " +
-                             shell_quote(decode_file) + " --source-dsn " +
-                             shell_quote("mysql://" + sb.admin_user() + "@127.0.0.1:" + std::to_string(sb.port()) + "/"),
-                         &out);
-    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(run_command(cli + " recover --dry-run --schema fb" + dsn_args, &out), 0);
     // The file holds the initial load too (before the noted position), so
     // the CLI's script undoes more; ours must be its newest-first prefix.
     std::string body = plan->sql.substr(plan->sql.find("START TRANSACTION;\n"));
