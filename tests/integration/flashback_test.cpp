@@ -244,8 +244,40 @@ std::string column_list() {
   return s + ")";
 }
 
-// One random statement against fb.all_types or fb.comp; `ids` tracks live keys.
-std::string random_statement(Values& v, std::set<int>& ids, int& next_id, std::set<std::pair<int, int>>& comp) {
+// fb.binkey's key: BINARY(6) values whose trailing 0x00 the binlog drops, so
+// reversal must pad them back to find the row.
+std::string bin_key(int i) {
+  char b[16];
+  std::snprintf(b, sizeof b, "X'%02X00'", i);
+  return b;
+}
+
+std::string binkey_statement(Values& v, std::set<int>& keys) {
+  int k = 1 + static_cast<int>(v.u(40));
+  const std::string n = v.integer(-1000, 1000);
+  if (!keys.count(k)) {
+    keys.insert(k);
+    return "INSERT INTO fb.binkey VALUES (" + bin_key(k) + ", " + n + ")";
+  }
+  switch (v.u(3)) {
+    case 0: return "UPDATE fb.binkey SET n = " + n + " WHERE k = " + bin_key(k);
+    case 1: {
+      int to = 100 + static_cast<int>(v.u(100));
+      if (keys.count(to)) break;
+      keys.erase(k);
+      keys.insert(to);
+      return "UPDATE fb.binkey SET k = " + bin_key(to) + " WHERE k = " + bin_key(k);
+    }
+    default: break;
+  }
+  keys.erase(k);
+  return "DELETE FROM fb.binkey WHERE k = " + bin_key(k);
+}
+
+// One random statement against fb.all_types, fb.comp or fb.binkey; the sets
+// track live keys.
+std::string random_statement(Values& v, std::set<int>& ids, int& next_id, std::set<std::pair<int, int>>& comp,
+                             std::set<int>& binkeys) {
   const std::string all = std::string(kSchema) + ".all_types";
   const std::string cmp = std::string(kSchema) + ".comp";
   auto pick = [&]() {
@@ -289,11 +321,12 @@ std::string random_statement(Values& v, std::set<int>& ids, int& next_id, std::s
     ids.erase(a);
     return "DELETE FROM " + all + " WHERE id = " + std::to_string(a);
   }
+  if (kind >= 92) return binkey_statement(v, binkeys);
   // The composite-key table.
   int a = static_cast<int>(v.u(30)), b = static_cast<int>(v.u(5));
   if (kind < 85 || comp.empty()) {
     comp.insert({a, b});
-    return "INSERT INTO " + cmp + " VALUES (" + std::to_string(a) + ", _utf8mb4'k" + std::to_string(b) + "', " +
+    return "INSERT INTO " + cmp + " (a, b, note, data) VALUES (" + std::to_string(a) + ", _utf8mb4'k" + std::to_string(b) + "', " +
            v.text(10) + ", " + v.hex(v.bytes(16, true)) + ") ON DUPLICATE KEY UPDATE note = VALUES(note), data = VALUES(data)";
   }
   auto it = comp.begin();
@@ -312,7 +345,7 @@ std::string random_statement(Values& v, std::set<int>& ids, int& next_id, std::s
 
 recover::FactsCatalog load_facts(Db& db) {
   recover::FactsCatalog cat;
-  for (const char* t : {"all_types", "comp"}) {
+  for (const char* t : {"all_types", "comp", "binkey"}) {
     auto cols = mysql::load_table_columns(db.conn(), kSchema, t);
     EXPECT_TRUE(cols.ok()) << (cols.ok() ? "" : cols.error().message);
     if (cols.ok()) cat.add(recover::table_facts_from_schema(kSchema, t, *cols));
@@ -372,9 +405,15 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   for (const Col& c : all_columns()) ddl += std::string(", ") + c.name + " " + c.type;
   db->exec(ddl + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
   db->exec("CREATE TABLE fb.comp (a INT NOT NULL, b VARCHAR(10) CHARACTER SET utf8mb4 NOT NULL, "
-           "note TEXT CHARACTER SET utf8mb4, data VARBINARY(16), PRIMARY KEY (a, b)) ENGINE=InnoDB");
+           "note TEXT CHARACTER SET utf8mb4, data VARBINARY(16), len INT AS (CHAR_LENGTH(note)) STORED, "
+           "PRIMARY KEY (a, b)) ENGINE=InnoDB");
+  db->exec("CREATE TABLE fb.binkey (k BINARY(6) NOT NULL PRIMARY KEY, n INT) ENGINE=InnoDB");
 
-  Values v(20261125);
+  const char* seed_env = std::getenv("DBTRAIL_FLASHBACK_SEED");
+  const uint64_t seed = seed_env ? std::stoull(seed_env) : 20261125;
+  std::printf("[ flashback ] seed %llu (DBTRAIL_FLASHBACK_SEED)\n", static_cast<unsigned long long>(seed));
+  Values v(seed);
+  std::set<int> binkeys;
   std::set<int> ids;
   std::set<std::pair<int, int>> comp;
   int next_id = 1;
@@ -384,11 +423,16 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   }
   for (int a = 0; a < 10; ++a) {
     comp.insert({a, 1});
-    db->exec("INSERT INTO fb.comp VALUES (" + std::to_string(a) + ", 'k1', " + v.text(5) + ", X'00AB00')");
+    db->exec("INSERT INTO fb.comp (a, b, note, data) VALUES (" + std::to_string(a) + ", 'k1', " + v.text(5) + ", X'00AB00')");
   }
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   const std::string sum_all = db->checksum("fb.all_types");
+  for (int k = 1; k <= 10; ++k) {
+    binkeys.insert(k);
+    db->exec("INSERT INTO fb.binkey VALUES (" + bin_key(k) + ", " + std::to_string(k) + ")");
+  }
   const std::string sum_comp = db->checksum("fb.comp");
+  const std::string sum_binkey = db->checksum("fb.binkey");
   auto master = db->conn().query("SHOW MASTER STATUS");
   ASSERT_TRUE(master.ok() && !master->empty());
   const std::string start_file = *(*master)[0][0];
@@ -396,18 +440,21 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
 
   // First half of the workload, then a copy of the tables at that moment.
   const int kStatements = 300;
-  for (int i = 0; i < kStatements / 2; ++i) db->exec(random_statement(v, ids, next_id, comp));
+  for (int i = 0; i < kStatements / 2; ++i) db->exec(random_statement(v, ids, next_id, comp, binkeys));
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   const int64_t mid = std::stoll(db->one("SELECT UNIX_TIMESTAMP()"));
   db->exec("CREATE DATABASE fb_snap");
   db->exec("CREATE TABLE fb_snap.all_at LIKE fb.all_types");
   db->exec("INSERT INTO fb_snap.all_at SELECT * FROM fb.all_types");
   db->exec("CREATE TABLE fb_snap.comp_at LIKE fb.comp");
-  db->exec("INSERT INTO fb_snap.comp_at SELECT * FROM fb.comp");
+  db->exec("INSERT INTO fb_snap.comp_at (a, b, note, data) SELECT a, b, note, data FROM fb.comp");
+  db->exec("CREATE TABLE fb_snap.binkey_at LIKE fb.binkey");
+  db->exec("INSERT INTO fb_snap.binkey_at SELECT * FROM fb.binkey");
   const std::string sum_all_mid = db->checksum("fb_snap.all_at");
   const std::string sum_comp_mid = db->checksum("fb_snap.comp_at");
+  const std::string sum_binkey_mid = db->checksum("fb_snap.binkey_at");
   while (std::stoll(db->one("SELECT UNIX_TIMESTAMP()")) <= mid) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  for (int i = kStatements / 2; i < kStatements; ++i) db->exec(random_statement(v, ids, next_id, comp));
+  for (int i = kStatements / 2; i < kStatements; ++i) db->exec(random_statement(v, ids, next_id, comp, binkeys));
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   ASSERT_NE(db->checksum("fb.all_types"), sum_all) << "the workload changed nothing";
   db->exec("FLUSH BINARY LOGS");
@@ -440,7 +487,9 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
                                shell_quote("mysql://" + sb.admin_user() + "@127.0.0.1:" + std::to_string(sb.port()) + "/");
 
   // Reconstruction at the middle moment, from the live rows and from history.
-  for (const char* t : {"all_types", "comp"}) {
+  const std::map<std::string, std::string> sum_mid = {
+      {"all_types", sum_all_mid}, {"comp", sum_comp_mid}, {"binkey", sum_binkey_mid}};
+  for (const char* t : {"all_types", "comp", "binkey"}) {
     SCOPED_TRACE(t);
     const recover::TableFacts* tf = facts.find(kSchema, t);
     ASSERT_NE(tf, nullptr);
@@ -454,7 +503,7 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
     auto sql = recover::rows_insert_sql(at->rows, *tf, "fb_snap", std::string(t) + "_recon");
     ASSERT_TRUE(sql.ok()) << sql.error().message;
     apply_script(*db, *sql);
-    EXPECT_EQ(db->checksum(copy), std::string(t) == "comp" ? sum_comp_mid : sum_all_mid)
+    EXPECT_EQ(db->checksum(copy), sum_mid.at(t))
         << "reconstruct at the middle moment differs from the copy taken then";
 
     // History alone knows the rows the workload touched; each must equal the
@@ -503,6 +552,7 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   EXPECT_EQ(db->checksum("fb.all_types"), sum_all) << "fb.all_types after applying the reversal";
   EXPECT_EQ(db->checksum("fb.comp"), sum_comp) << "fb.comp after applying the reversal";
+  EXPECT_EQ(db->checksum("fb.binkey"), sum_binkey) << "fb.binkey after applying the reversal";
   std::printf("[ flashback ] reversal: %llu statements, %zu bytes of SQL\n",
               static_cast<unsigned long long>(plan->affected_rows), plan->sql.size());
 }
