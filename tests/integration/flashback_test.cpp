@@ -244,11 +244,12 @@ std::string column_list() {
   return s + ")";
 }
 
-// fb.binkey's key: BINARY(6) values whose trailing 0x00 the binlog drops, so
-// reversal must pad them back to find the row.
+// fb.binkey's key: BINARY(6) values ending in 0x00, which the binlog drops, so
+// reversal must pad them back to find the row (a comparison with a shorter
+// binary string matches nothing: the workload itself writes all 6 bytes).
 std::string bin_key(int i) {
-  char b[16];
-  std::snprintf(b, sizeof b, "X'%02X00'", i);
+  char b[24];
+  std::snprintf(b, sizeof b, "X'%02X0000000000'", i);
   return b;
 }
 
