@@ -167,7 +167,8 @@ Result<std::string> rows_insert_sql(const std::vector<ReconstructedRow>& rows, c
     if (!cols.empty()) cols += ", ";
     cols += quote_identifier(c.name);
   }
-  std::string sql;
+  // TIMESTAMP values are UTC in the encoding.
+  std::string sql = "SET NAMES utf8mb4;\nSET time_zone = '+00:00';\n";
   for (const ReconstructedRow& r : rows) {
     auto img = parse_row_image(r.row, t);
     if (!img.ok()) return img.error();

@@ -385,6 +385,9 @@ std::vector<index::ChangeRecord> decode_since(const Sandbox& sb, const std::stri
 // Runs a reversal script one statement per line (the generator writes each
 // statement on one line and never a raw newline inside a literal).
 void apply_script(Db& db, const std::string& sql) {
+  // A session far from UTC, as a DBA's client may be: the script itself must
+  // switch to UTC for its TIMESTAMP values.
+  db.exec("SET time_zone = '+05:30'");
   std::istringstream lines(sql);
   std::string line;
   while (std::getline(lines, line)) {
