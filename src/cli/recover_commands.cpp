@@ -42,8 +42,9 @@ int fail(const Error& e) {
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return make_error(ErrorCode::kNotFound, "cannot open --from-decode file " + path +
-                                                ": check the path (it is the output of `dbtrail binlog decode`)");
+    return make_error(ErrorCode::kNotFound,
+                      "cannot open --from-decode file " + path +
+                          ": check the path (it is the output of `dbtrail binlog decode`)");
   }
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -194,9 +195,10 @@ void common_options(CLI::App* cmd, RecoverOptions& o) {
   cmd->add_option("--from-decode", o.from_decode,
                   "JSON lines written by `dbtrail binlog decode` (the changes to work from)")
       ->required();
-  cmd->add_option("--source-dsn", o.source_dsn,
-                  "Server holding the tables (mysql://user:pass@host:port/ or user:pass@tcp(host:port)/); "
-                  "the password may come from DBTRAIL_SOURCE_PASSWORD instead")
+  cmd->add_option(
+         "--source-dsn", o.source_dsn,
+         "Server holding the tables (mysql://user:pass@host:port/ or user:pass@tcp(host:port)/); "
+         "the password may come from DBTRAIL_SOURCE_PASSWORD instead")
       ->required();
   cmd->add_option("--output,-o", o.output, "Write to this file instead of stdout");
   cmd->add_flag("--dry-run", o.dry_run, "Print to stdout, write no file");
@@ -211,23 +213,27 @@ void add_recover_commands(CLI::App& app) {
   common_options(rec, *ro);
   rec->add_option("--schema", ro->schema, "Only changes of this schema");
   rec->add_option("--table", ro->table, "Only changes of this table");
-  rec->add_option("--format", ro->format, "sql (default) or json ({sql, affected_rows, operations})")
+  rec->add_option("--format", ro->format,
+                  "sql (default) or json ({sql, affected_rows, operations})")
       ->check(CLI::IsMember({"sql", "json"}));
   rec->callback([ro] { exit_status() = run_recover(*ro); });
 
   auto co = std::make_shared<RecoverOptions>();
   auto* con = app.add_subcommand(
-      "reconstruct", "A table's rows (or one row, --pk) as they were at --at, from the live rows and the changes");
+      "reconstruct",
+      "A table's rows (or one row, --pk) as they were at --at, from the live rows and the changes");
   common_options(con, *co);
   con->add_option("--schema", co->schema, "Schema of the table")->required();
   con->add_option("--table", co->table, "The table")->required();
-  con->add_option("--at", co->at, "Moment, UTC: YYYY-MM-DDTHH:MM:SSZ (changes at or before it count)")
+  con->add_option("--at", co->at,
+                  "Moment, UTC: YYYY-MM-DDTHH:MM:SSZ (changes at or before it count)")
       ->required();
   con->add_option("--pk", co->pk, "Only this row: primary-key values, composite as a|b");
   con->add_flag("--from-history", co->from_history,
                 "Use only the changes (rows they touched), not the live table");
   co->format = "json";
-  con->add_option("--format", co->format, "json (one row per line, default) or sql (INSERT statements)")
+  con->add_option("--format", co->format,
+                  "json (one row per line, default) or sql (INSERT statements)")
       ->check(CLI::IsMember({"sql", "json"}));
   con->callback([co] { exit_status() = run_reconstruct(*co); });
 }

@@ -9,9 +9,9 @@ namespace dbtrail::recover {
 
 Result<int64_t> parse_utc_time(std::string_view s) {
   auto bad = [&] {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "time '" + std::string(s) +
-                          "' is not YYYY-MM-DDTHH:MM:SSZ (UTC) or YYYY-MM-DD HH:MM:SS");
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        "time '" + std::string(s) + "' is not YYYY-MM-DDTHH:MM:SSZ (UTC) or YYYY-MM-DD HH:MM:SS");
   };
   if (!s.empty() && s.back() == 'Z') s.remove_suffix(1);
   if (s.size() != 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
@@ -27,8 +27,8 @@ Result<int64_t> parse_utc_time(std::string_view s) {
       !num(17, 2, se) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
     return bad();
   }
-  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
-         mi * 60 + se;
+  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
+         h * 3600 + mi * 60 + se;
 }
 
 Result<index::ChangeRecord> change_from_decode_line(std::string_view line, uint64_t sequence) {
@@ -51,9 +51,10 @@ Result<index::ChangeRecord> change_from_decode_line(std::string_view line, uint6
   };
   index::ChangeRecord c;
   c.event_id = sequence;
-  const JsonValue *file = str("file"), *schema = str("schema"), *table = str("table"), *type = str("type"),
-                  *ts = str("ts");
-  if (!file || !schema || !table || !type || !ts) return fail("missing file, ts, schema, table or type");
+  const JsonValue *file = str("file"), *schema = str("schema"), *table = str("table"),
+                  *type = str("type"), *ts = str("ts");
+  if (!file || !schema || !table || !type || !ts)
+    return fail("missing file, ts, schema, table or type");
   if (!u64("pos", c.start_pos) || !u64("end_pos", c.end_pos)) return fail("missing pos or end_pos");
   c.binlog_file = file->text;
   c.schema = schema->text;
@@ -64,15 +65,20 @@ Result<index::ChangeRecord> change_from_decode_line(std::string_view line, uint6
   if (const JsonValue* g = str("gtid")) c.gtid = g->text;
   uint64_t conn = 0;
   if (u64("connection_id", conn)) c.connection_id = conn;
-  if (type->text == "INSERT") c.type = index::ChangeType::kInsert;
-  else if (type->text == "UPDATE") c.type = index::ChangeType::kUpdate;
-  else if (type->text == "DELETE") c.type = index::ChangeType::kDelete;
-  else return fail("unknown type " + type->text);
+  if (type->text == "INSERT")
+    c.type = index::ChangeType::kInsert;
+  else if (type->text == "UPDATE")
+    c.type = index::ChangeType::kUpdate;
+  else if (type->text == "DELETE")
+    c.type = index::ChangeType::kDelete;
+  else
+    return fail("unknown type " + type->text);
   const JsonValue* before = v.find("before");
   const JsonValue* after = v.find("after");
   if (before && before->kind == JsonKind::kObject) c.row_before = before->raw;
   if (after && after->kind == JsonKind::kObject) c.row_after = after->raw;
-  if (c.type != index::ChangeType::kInsert && !c.row_before) return fail("missing the before image");
+  if (c.type != index::ChangeType::kInsert && !c.row_before)
+    return fail("missing the before image");
   if (c.type != index::ChangeType::kDelete && !c.row_after) return fail("missing the after image");
   return c;
 }

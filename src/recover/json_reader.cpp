@@ -34,7 +34,8 @@ class Parser {
                       "invalid JSON at byte " + std::to_string(i_) + ": " + what);
   }
   void skip_ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+      ++i_;
   }
   bool literal(std::string_view word) {
     if (s_.substr(i_, word.size()) != word) return false;
@@ -79,7 +80,10 @@ class Parser {
   Status object(JsonValue& v, int depth) {
     ++i_;
     skip_ws();
-    if (i_ < s_.size() && s_[i_] == '}') { ++i_; return {}; }
+    if (i_ < s_.size() && s_[i_] == '}') {
+      ++i_;
+      return {};
+    }
     while (true) {
       skip_ws();
       if (i_ >= s_.size() || s_[i_] != '"') return fail("expected a member name");
@@ -92,8 +96,14 @@ class Parser {
       v.members.emplace_back(std::move(key), JsonValue{});
       DBT_TRY(value(v.members.back().second, depth + 1));
       skip_ws();
-      if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
-      if (i_ < s_.size() && s_[i_] == '}') { ++i_; return {}; }
+      if (i_ < s_.size() && s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (i_ < s_.size() && s_[i_] == '}') {
+        ++i_;
+        return {};
+      }
       return fail("expected ',' or '}'");
     }
   }
@@ -101,14 +111,23 @@ class Parser {
   Status array(JsonValue& v, int depth) {
     ++i_;
     skip_ws();
-    if (i_ < s_.size() && s_[i_] == ']') { ++i_; return {}; }
+    if (i_ < s_.size() && s_[i_] == ']') {
+      ++i_;
+      return {};
+    }
     while (true) {
       skip_ws();
       v.elements.emplace_back();
       DBT_TRY(value(v.elements.back(), depth + 1));
       skip_ws();
-      if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
-      if (i_ < s_.size() && s_[i_] == ']') { ++i_; return {}; }
+      if (i_ < s_.size() && s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (i_ < s_.size() && s_[i_] == ']') {
+        ++i_;
+        return {};
+      }
       return fail("expected ',' or ']'");
     }
   }
@@ -159,10 +178,14 @@ class Parser {
     for (int k = 0; k < 4; ++k) {
       char h = s_[i_++];
       cp <<= 4;
-      if (h >= '0' && h <= '9') cp |= static_cast<uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') cp |= static_cast<uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') cp |= static_cast<uint32_t>(h - 'A' + 10);
-      else return fail("bad hex digit in \\u escape");
+      if (h >= '0' && h <= '9')
+        cp |= static_cast<uint32_t>(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        cp |= static_cast<uint32_t>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        cp |= static_cast<uint32_t>(h - 'A' + 10);
+      else
+        return fail("bad hex digit in \\u escape");
     }
     return cp;
   }
@@ -182,14 +205,30 @@ class Parser {
       if (i_ >= s_.size()) return fail("unterminated escape");
       char e = s_[i_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           auto hi = hex4();
           if (!hi.ok()) return hi.error();
@@ -207,7 +246,8 @@ class Parser {
           append_utf8(out, cp);
           break;
         }
-        default: return fail("unknown escape");
+        default:
+          return fail("unknown escape");
       }
     }
   }

@@ -20,8 +20,8 @@ struct JsonValue {
   JsonKind kind = JsonKind::kNull;
   std::string text;  // kNumber: the token; kString: the unescaped UTF-8 bytes
   std::string raw;   // the value's JSON text exactly as in the input (nesting depth <= 2 only)
-  std::vector<JsonValue> elements;                          // kArray
-  std::vector<std::pair<std::string, JsonValue>> members;   // kObject, input order
+  std::vector<JsonValue> elements;                         // kArray
+  std::vector<std::pair<std::string, JsonValue>> members;  // kObject, input order
 
   // The member named key of an object, or nullptr (also for non-objects).
   const JsonValue* find(std::string_view key) const;

@@ -14,7 +14,8 @@ std::string unhex(const std::string& h) {
   std::string out;
   out.reserve(h.size() / 2);
   auto nib = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-  for (size_t i = 0; i + 1 < h.size(); i += 2) out += static_cast<char>(nib(h[i]) * 16 + nib(h[i + 1]));
+  for (size_t i = 0; i + 1 < h.size(); i += 2)
+    out += static_cast<char>(nib(h[i]) * 16 + nib(h[i + 1]));
   return out;
 }
 
@@ -22,7 +23,8 @@ std::string unhex(const std::string& h) {
 Result<std::string> shortest(const std::string& text, bool single) {
   double d = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
-  if (ec != std::errc()) return make_error(ErrorCode::kCorrupt, "server returned a non-number: " + text);
+  if (ec != std::errc())
+    return make_error(ErrorCode::kCorrupt, "server returned a non-number: " + text);
   char buf[64];
   auto r = single ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(d))
                   : std::to_chars(buf, buf + sizeof buf, d);
@@ -39,15 +41,23 @@ Result<std::vector<std::string>> read_live_rows(mysql::Connection& conn, const T
     if (!select.empty()) select += ", ";
     switch (c.literal) {
       case LiteralClass::kBinary:
-      case LiteralClass::kGeometry: select += "HEX(" + q + ")"; break;
-      case LiteralClass::kBit: select += "CAST(" + q + " AS UNSIGNED)"; break;
-      case LiteralClass::kYear: select += q + " + 0"; break;  // "0000" is no JSON number
+      case LiteralClass::kGeometry:
+        select += "HEX(" + q + ")";
+        break;
+      case LiteralClass::kBit:
+        select += "CAST(" + q + " AS UNSIGNED)";
+        break;
+      case LiteralClass::kYear:
+        select += q + " + 0";
+        break;  // "0000" is no JSON number
       case LiteralClass::kFloat:
         select += c.data_type == "float" ? "CAST(" + q + " AS DOUBLE)" : q;
         break;
       case LiteralClass::kVector:
-        return make_error(ErrorCode::kUnsupported, "reading VECTOR column " + c.name + " is not supported yet");
-      default: select += q;
+        return make_error(ErrorCode::kUnsupported,
+                          "reading VECTOR column " + c.name + " is not supported yet");
+      default:
+        select += q;
     }
   }
   DBT_TRY(conn.query("SET time_zone = '+00:00'"));
@@ -96,7 +106,8 @@ Result<std::vector<std::string>> read_live_rows(mysql::Connection& conn, const T
         }
         default:
           if (!w.string_if_utf8(v)) {
-            return make_error(ErrorCode::kCorrupt, "column " + c.name + " came back as invalid UTF-8");
+            return make_error(ErrorCode::kCorrupt,
+                              "column " + c.name + " came back as invalid UTF-8");
           }
       }
     }

@@ -46,7 +46,8 @@ Result<Images> images_of(const ChangeRecord& c, const TableFacts& t) {
     if (!pk.ok()) return where(pk.error());
     im.after_pk = *pk;
   }
-  if ((c.type != ChangeType::kInsert && !im.before) || (c.type != ChangeType::kDelete && !im.after)) {
+  if ((c.type != ChangeType::kInsert && !im.before) ||
+      (c.type != ChangeType::kDelete && !im.after)) {
     return where(make_error(ErrorCode::kCorrupt, "a row image is missing"));
   }
   return im;
@@ -68,7 +69,8 @@ Reconstruction finish(const RowMap& rows, const TableFacts& t, std::vector<std::
 
 }  // namespace
 
-Result<Reconstruction> reconstruct_table(const TableFacts& t, const std::vector<std::string>& current_rows,
+Result<Reconstruction> reconstruct_table(const TableFacts& t,
+                                         const std::vector<std::string>& current_rows,
                                          std::vector<ChangeRecord> changes, int64_t at) {
   RowMap rows;
   for (const std::string& text : current_rows) {
@@ -89,7 +91,8 @@ Result<Reconstruction> reconstruct_table(const TableFacts& t, const std::vector<
     if (c.type != ChangeType::kDelete) {
       auto it = rows.find(im->after_pk);
       if (it == rows.end()) {
-        warnings.push_back("row " + im->after_pk + " changed at " + at_pos + " is not in the current rows");
+        warnings.push_back("row " + im->after_pk + " changed at " + at_pos +
+                           " is not in the current rows");
       }
     }
     switch (c.type) {
@@ -98,7 +101,8 @@ Result<Reconstruction> reconstruct_table(const TableFacts& t, const std::vector<
         break;
       case ChangeType::kDelete:
         if (rows.count(im->before_pk)) {
-          warnings.push_back("row " + im->before_pk + " deleted at " + at_pos + " exists in the current rows");
+          warnings.push_back("row " + im->before_pk + " deleted at " + at_pos +
+                             " exists in the current rows");
         }
         rows[im->before_pk] = std::move(*im->before);
         break;
@@ -118,11 +122,11 @@ Result<Reconstruction> reconstruct_table(const TableFacts& t, const std::vector<
   return finish(rows, t, std::move(warnings));
 }
 
-Result<Reconstruction> reconstruct_from_history(const TableFacts& t, std::vector<ChangeRecord> changes,
-                                                int64_t at) {
+Result<Reconstruction> reconstruct_from_history(const TableFacts& t,
+                                                std::vector<ChangeRecord> changes, int64_t at) {
   auto mine = of_table(std::move(changes), t);
   sort_newest_first(mine);
-  RowMap rows;                // state as of the replay point (rows alive then)
+  RowMap rows;                 // state as of the replay point (rows alive then)
   std::set<std::string> seen;  // keys whose state is already known
   for (auto it = mine.rbegin(); it != mine.rend(); ++it) {  // oldest first
     const ChangeRecord& c = *it;
@@ -177,17 +181,19 @@ Result<std::string> rows_insert_sql(const std::vector<ReconstructedRow>& rows, c
       if (t.columns[i].generated) continue;
       if (!img->cells[i]) {
         return make_error(ErrorCode::kUnsupported, "row " + r.pk_values + " lacks column " +
-                                                       t.columns[i].name + " (images were not FULL)");
+                                                       t.columns[i].name +
+                                                       " (images were not FULL)");
       }
       auto lit = sql_literal(*img->cells[i], t.columns[i]);
       if (!lit.ok()) {
-        return make_error(lit.error().code, "row " + r.pk_values + ", column " + t.columns[i].name + ": " +
-                                                lit.error().message);
+        return make_error(lit.error().code, "row " + r.pk_values + ", column " + t.columns[i].name +
+                                                ": " + lit.error().message);
       }
       if (!vals.empty()) vals += ", ";
       vals += *lit;
     }
-    sql += "INSERT INTO " + qualified_table(schema, table) + " (" + cols + ") VALUES (" + vals + ");\n";
+    sql += "INSERT INTO " + qualified_table(schema, table) + " (" + cols + ") VALUES (" + vals +
+           ");\n";
   }
   return sql;
 }

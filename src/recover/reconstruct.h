@@ -56,7 +56,8 @@ Result<Reconstruction> reconstruct_from_history(const TableFacts& table,
 // `schema`.`table` (e.g. a copy made with CREATE TABLE ... LIKE): how a DBA
 // gets the old rows back next to the live ones. Generated columns are left out.
 // Starts with SET NAMES utf8mb4 and SET time_zone = '+00:00'.
-Result<std::string> rows_insert_sql(const std::vector<ReconstructedRow>& rows, const TableFacts& facts,
-                                    const std::string& schema, const std::string& table);
+Result<std::string> rows_insert_sql(const std::vector<ReconstructedRow>& rows,
+                                    const TableFacts& facts, const std::string& schema,
+                                    const std::string& table);
 
 }  // namespace dbtrail::recover

@@ -13,9 +13,12 @@ using index::ChangeType;
 
 const char* change_type_text(ChangeType t) {
   switch (t) {
-    case ChangeType::kInsert: return "INSERT";
-    case ChangeType::kUpdate: return "UPDATE";
-    case ChangeType::kDelete: return "DELETE";
+    case ChangeType::kInsert:
+      return "INSERT";
+    case ChangeType::kUpdate:
+      return "UPDATE";
+    case ChangeType::kDelete:
+      return "DELETE";
   }
   return "?";
 }
@@ -74,11 +77,12 @@ Result<std::string> key_predicate(const RowImage& primary, const RowImage* fallb
   std::string out;
   for (size_t k = 0; k < t.pk.size(); ++k) {
     uint32_t i = t.pk[k];
-    const RowImage* img = primary.cells[i] ? &primary : (fallback && fallback->cells[i] ? fallback : nullptr);
+    const RowImage* img =
+        primary.cells[i] ? &primary : (fallback && fallback->cells[i] ? fallback : nullptr);
     if (!img) {
-      return in_change(c, t.columns[i].name,
-                       make_error(ErrorCode::kUnsupported,
-                                  "the row image lacks this primary-key column"));
+      return in_change(
+          c, t.columns[i].name,
+          make_error(ErrorCode::kUnsupported, "the row image lacks this primary-key column"));
     }
     auto lit = literal_at(*img, t, i, c);
     if (!lit.ok()) return lit.error();
@@ -103,7 +107,8 @@ Status need_full(const RowImage& row, const TableFacts& t, const ChangeRecord& c
 Result<RowImage> image(const std::optional<std::string>& text, const char* which,
                        const TableFacts& t, const ChangeRecord& c) {
   if (!text) {
-    return in_change(c, "", make_error(ErrorCode::kCorrupt, std::string("the ") + which + " image is missing"));
+    return in_change(
+        c, "", make_error(ErrorCode::kCorrupt, std::string("the ") + which + " image is missing"));
   }
   auto r = parse_row_image(*text, t);
   if (!r.ok()) return in_change(c, "", r.error());
@@ -115,9 +120,10 @@ Status reverse_one(const ChangeRecord& c, const TableFacts& t, const ReversalOpt
                    std::string& sql, Operation& op) {
   const std::string table = qualified_table(t.schema, t.table);
   if (t.pk.empty()) {
-    return in_change(c, "", make_error(ErrorCode::kUnsupported,
-                                       "the table has no primary key, so no statement can name "
-                                       "exactly this row; add a primary key"));
+    return in_change(c, "",
+                     make_error(ErrorCode::kUnsupported,
+                                "the table has no primary key, so no statement can name "
+                                "exactly this row; add a primary key"));
   }
   std::string stmt;
   switch (c.type) {
@@ -130,7 +136,10 @@ Status reverse_one(const ChangeRecord& c, const TableFacts& t, const ReversalOpt
         if (t.columns[i].generated) continue;
         auto lit = literal_at(*before, t, i, c);
         if (!lit.ok()) return lit.error();
-        if (!cols.empty()) { cols += ", "; vals += ", "; }
+        if (!cols.empty()) {
+          cols += ", ";
+          vals += ", ";
+        }
         cols += quote_identifier(t.columns[i].name);
         vals += *lit;
       }
@@ -163,7 +172,8 @@ Status reverse_one(const ChangeRecord& c, const TableFacts& t, const ReversalOpt
         if (t.columns[i].generated || !before->cells[i]) continue;
         // Equal encodings are equal stored values (the encoding is canonical),
         // so only the changed columns need setting back.
-        if (!o.set_all_columns && after->cells[i] && after->cells[i]->raw == before->cells[i]->raw) continue;
+        if (!o.set_all_columns && after->cells[i] && after->cells[i]->raw == before->cells[i]->raw)
+          continue;
         auto lit = literal_at(*before, t, i, c);
         if (!lit.ok()) return lit.error();
         if (!set.empty()) set += ", ";
@@ -188,7 +198,8 @@ Status reverse_one(const ChangeRecord& c, const TableFacts& t, const ReversalOpt
     }
   }
   if (o.comments) {
-    sql += one_line("-- undo " + std::string(change_type_text(c.type)) + " at " + where_from(c)) + "\n";
+    sql += one_line("-- undo " + std::string(change_type_text(c.type)) + " at " + where_from(c)) +
+           "\n";
   }
   sql += stmt;
   sql += '\n';

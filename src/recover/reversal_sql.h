@@ -35,14 +35,14 @@ struct Operation {
   std::string schema;
   std::string table;
   index::ChangeType original = index::ChangeType::kInsert;  // what was done
-  std::string action;        // the undoing statement: "INSERT", "UPDATE", "DELETE", or "NONE"
-  std::string pk_values;     // the row's key after the change (pipe form)
+  std::string action;     // the undoing statement: "INSERT", "UPDATE", "DELETE", or "NONE"
+  std::string pk_values;  // the row's key after the change (pipe form)
   std::vector<std::string> columns;  // UPDATE: the columns set back
 };
 
 struct ReversalPlan {
   std::string sql;
-  uint64_t affected_rows = 0;  // statements emitted; each changes exactly one row
+  uint64_t affected_rows = 0;         // statements emitted; each changes exactly one row
   std::vector<Operation> operations;  // in the order of the SQL (newest change first)
 };
 

@@ -91,7 +91,8 @@ bool is_temporal_text(std::string_view t) {
 Result<std::string> base64_bytes(const JsonValue& v) {
   const JsonValue* b = v.find("base64");
   if (!b || b->kind != JsonKind::kString) {
-    return make_error(ErrorCode::kCorrupt, "expected {\"base64\": ...} for binary data, got " + v.raw);
+    return make_error(ErrorCode::kCorrupt,
+                      "expected {\"base64\": ...} for binary data, got " + v.raw);
   }
   auto bytes = base64_decode(b->text);
   if (!bytes) return make_error(ErrorCode::kCorrupt, "invalid base64 in a binary value");
@@ -123,7 +124,8 @@ Result<std::string> bit_literal(const JsonValue& v) {
   }
   uint64_t n = 0;
   auto [p, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), n);
-  if (ec != std::errc()) return make_error(ErrorCode::kCorrupt, "BIT value out of range: " + v.text);
+  if (ec != std::errc())
+    return make_error(ErrorCode::kCorrupt, "BIT value out of range: " + v.text);
   std::string bits;
   for (int i = 63; i >= 0; --i) {
     if (!bits.empty() || ((n >> i) & 1)) bits += ((n >> i) & 1) ? '1' : '0';
@@ -164,10 +166,13 @@ bool is_unresolved_json(const JsonValue& v) {
 
 Result<std::string> number_token(const JsonValue& v, const char* what) {
   if (v.kind == JsonKind::kNumber) return v.text;
-  if (v.kind == JsonKind::kString && (v.text == "NaN" || v.text == "Infinity" || v.text == "-Infinity")) {
-    return unsupported(std::string(what) + " value " + v.text + " cannot be stored by MySQL or MariaDB");
+  if (v.kind == JsonKind::kString &&
+      (v.text == "NaN" || v.text == "Infinity" || v.text == "-Infinity")) {
+    return unsupported(std::string(what) + " value " + v.text +
+                       " cannot be stored by MySQL or MariaDB");
   }
-  return make_error(ErrorCode::kCorrupt, std::string("expected a number for ") + what + ", got " + v.raw);
+  return make_error(ErrorCode::kCorrupt,
+                    std::string("expected a number for ") + what + ", got " + v.raw);
 }
 
 // FLOAT: the encoding's shortest float32 text can lie just above FLT_MAX
@@ -188,8 +193,10 @@ Result<std::string> float_as_double(const std::string& token) {
 // A value of a column type this version does not know, written by its shape.
 Result<std::string> by_shape(const JsonValue& v) {
   switch (v.kind) {
-    case JsonKind::kNumber: return v.text;
-    case JsonKind::kString: return text_literal(v.text);
+    case JsonKind::kNumber:
+      return v.text;
+    case JsonKind::kString:
+      return text_literal(v.text);
     case JsonKind::kObject:
       if (v.find("base64")) {
         if (v.find("charset")) return foreign_text(v);
@@ -198,7 +205,8 @@ Result<std::string> by_shape(const JsonValue& v) {
         return hex_literal(*bytes);
       }
       break;
-    default: break;
+    default:
+      break;
   }
   return unsupported("cannot tell how to write " + v.raw + " for a column of unknown type");
 }
@@ -255,7 +263,8 @@ Result<std::string> sql_literal(const JsonValue& v, const ColumnFacts& col) {
       if (is_unresolved_json(v)) {
         return unsupported(
             "the JSON value is an unresolved partial update (binlog_row_value_options=PARTIAL_JSON "
-            "without a full before image) or undecodable JSON binary; the old document is not known, "
+            "without a full before image) or undecodable JSON binary; the old document is not "
+            "known, "
             "so no exact reversal exists: recover from a backup for this row, or log with "
             "binlog_row_image=FULL and without PARTIAL_JSON");
       }

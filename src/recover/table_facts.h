@@ -34,10 +34,10 @@ enum class LiteralClass : unsigned char {
 
 struct ColumnFacts {
   std::string name;
-  std::string data_type;        // information_schema DATA_TYPE, lower case
+  std::string data_type;  // information_schema DATA_TYPE, lower case
   LiteralClass literal = LiteralClass::kUnknown;
-  uint32_t binary_length = 0;   // BINARY(n): n, to restore the stripped 0x00 padding
-  bool generated = false;       // VIRTUAL/STORED generated: never written
+  uint32_t binary_length = 0;  // BINARY(n): n, to restore the stripped 0x00 padding
+  bool generated = false;      // VIRTUAL/STORED generated: never written
 };
 
 struct TableFacts {

@@ -71,8 +71,8 @@ class Values {
   }
   // UTF-8 text with the characters that break naive quoting.
   std::string text(size_t max_pieces) {
-    static const char* pieces[] = {"a", "Z", " ", "'", "\"", "\\", "\n", "\t", "%", "_", "é",
-                                   "€", "😀", "🧪", "中", "\xC3\xBF", "`", ";", "--", "0"};
+    static const char* pieces[] = {"a", "Z", " ", "'",    "\"", "\\",       "\n", "\t", "%",  "_",
+                                   "é", "€", "😀", "🧪", "中", "\xC3\xBF", "`",  ";",  "--", "0"};
     std::string s;
     size_t n = u(max_pieces + 1);
     for (size_t i = 0; i < n; ++i) s += pieces[u(sizeof pieces / sizeof *pieces)];
@@ -93,7 +93,8 @@ class Values {
     return s;
   }
   std::string float_value() {
-    static const char* fixed[] = {"3.4028234e38", "-3.4028234e38", "1.1754944e-38", "0.1", "-0", "16777217"};
+    static const char* fixed[] = {"3.4028234e38", "-3.4028234e38", "1.1754944e-38", "0.1",
+                                  "-0",           "16777217"};
     if (chance(30)) return fixed[u(6)];
     return std::to_string(static_cast<double>(u(2000000)) / 7.0 - 100000.0);
   }
@@ -114,16 +115,18 @@ class Values {
   }
   std::string time6() {
     char b[40];
-    std::snprintf(b, sizeof b, "'%s%d:%02d:%02d.%06d'", chance(50) ? "-" : "", static_cast<int>(u(839)),
-                  static_cast<int>(u(60)), static_cast<int>(u(60)), static_cast<int>(u(1000000)));
+    std::snprintf(b, sizeof b, "'%s%d:%02d:%02d.%06d'", chance(50) ? "-" : "",
+                  static_cast<int>(u(839)), static_cast<int>(u(60)), static_cast<int>(u(60)),
+                  static_cast<int>(u(1000000)));
     if (chance(10)) return "'-838:59:59.000000'";
     return b;
   }
   std::string datetime6() {
     char b[48];
-    std::snprintf(b, sizeof b, "'%04d-%02d-%02d %02d:%02d:%02d.%06d'", static_cast<int>(1000 + u(9000)),
-                  static_cast<int>(1 + u(12)), static_cast<int>(1 + u(28)), static_cast<int>(u(24)),
-                  static_cast<int>(u(60)), static_cast<int>(u(60)), static_cast<int>(u(1000000)));
+    std::snprintf(b, sizeof b, "'%04d-%02d-%02d %02d:%02d:%02d.%06d'",
+                  static_cast<int>(1000 + u(9000)), static_cast<int>(1 + u(12)),
+                  static_cast<int>(1 + u(28)), static_cast<int>(u(24)), static_cast<int>(u(60)),
+                  static_cast<int>(u(60)), static_cast<int>(u(1000000)));
     return b;
   }
   std::string timestamp6() {
@@ -131,16 +134,24 @@ class Values {
     return "FROM_UNIXTIME(" + std::to_string(s) + "." + std::to_string(100000 + u(900000)) + ")";
   }
   std::string json_doc() {
-    static const char* docs[] = {"{\"a\": [1, 2.5, null, true], \"é\": \"😀\"}", "[]", "\"just text\"",
-                                 "{\"k\": {\"n\": -18446744073709551615, \"s\": \"it's \\\\ \\\"q\\\"\"}}",
-                                 "12.30", "false"};
+    static const char* docs[] = {
+        "{\"a\": [1, 2.5, null, true], \"é\": \"😀\"}",
+        "[]",
+        "\"just text\"",
+        "{\"k\": {\"n\": -18446744073709551615, \"s\": \"it's \\\\ \\\"q\\\"\"}}",
+        "12.30",
+        "false"};
     return "_utf8mb4 " + hex(docs[u(6)]);
   }
   std::string geometry() {
     switch (u(3)) {
-      case 0: return "ST_GeomFromText('POINT(" + std::to_string(u(1000)) + " -" + std::to_string(u(90)) + ".5)')";
-      case 1: return "ST_GeomFromText('LINESTRING(0 0, 1 " + std::to_string(u(50)) + ", 2 2)', 4326)";
-      default: return "ST_GeomFromText('POLYGON((0 0, 4 0, 4 4, 0 0))')";
+      case 0:
+        return "ST_GeomFromText('POINT(" + std::to_string(u(1000)) + " -" + std::to_string(u(90)) +
+               ".5)')";
+      case 1:
+        return "ST_GeomFromText('LINESTRING(0 0, 1 " + std::to_string(u(50)) + ", 2 2)', 4326)";
+      default:
+        return "ST_GeomFromText('POLYGON((0 0, 4 0, 4 4, 0 0))')";
     }
   }
 
@@ -169,7 +180,8 @@ const std::vector<Col>& all_columns() {
       {"c_f", "FLOAT", [](Values& v) { return v.float_value(); }},
       {"c_d", "DOUBLE", [](Values& v) { return v.double_value(); }},
       {"c_dec", "DECIMAL(65,30)", [](Values& v) { return v.decimal65(); }},
-      {"c_year", "YEAR", [](Values& v) { return v.chance(10) ? std::string("0") : std::to_string(1901 + v.u(255)); }},
+      {"c_year", "YEAR",
+       [](Values& v) { return v.chance(10) ? std::string("0") : std::to_string(1901 + v.u(255)); }},
       {"c_date", "DATE", [](Values& v) { return v.date(); }},
       {"c_time", "TIME(6)", [](Values& v) { return v.time6(); }},
       {"c_dt", "DATETIME(6)", [](Values& v) { return v.datetime6(); }},
@@ -181,11 +193,13 @@ const std::vector<Col>& all_columns() {
       {"c_bin", "BINARY(8)", [](Values& v) { return v.hex(v.bytes(8, true)); }},
       {"c_vbin", "VARBINARY(64)", [](Values& v) { return v.hex(v.bytes(64, true)); }},
       {"c_blob", "BLOB", [](Values& v) { return v.hex(v.bytes(300, true)); }},
-      {"c_enum", "ENUM('a','b','c d','é')", [](Values& v) {
+      {"c_enum", "ENUM('a','b','c d','é')",
+       [](Values& v) {
          static const char* e[] = {"'a'", "'b'", "'c d'", "_utf8mb4 X'C3A9'"};
          return std::string(e[v.u(4)]);
        }},
-      {"c_set", "SET('x','y','z')", [](Values& v) {
+      {"c_set", "SET('x','y','z')",
+       [](Values& v) {
          static const char* s[] = {"''", "'x'", "'y,z'", "'x,y,z'"};
          return std::string(s[v.u(4)]);
        }},
@@ -212,7 +226,9 @@ class Db {
     const auto& row = r->front();
     return row.back().value_or("NULL");
   }
-  std::string checksum(const std::string& table) { return one("CHECKSUM TABLE " + table + " EXTENDED"); }
+  std::string checksum(const std::string& table) {
+    return one("CHECKSUM TABLE " + table + " EXTENDED");
+  }
   mysql::Connection& conn() { return *c_; }
 
  private:
@@ -261,7 +277,8 @@ std::string binkey_statement(Values& v, std::set<int>& keys) {
     return "INSERT INTO fb.binkey VALUES (" + bin_key(k) + ", " + n + ")";
   }
   switch (v.u(3)) {
-    case 0: return "UPDATE fb.binkey SET n = " + n + " WHERE k = " + bin_key(k);
+    case 0:
+      return "UPDATE fb.binkey SET n = " + n + " WHERE k = " + bin_key(k);
     case 1: {
       int to = 100 + static_cast<int>(v.u(100));
       if (keys.count(to)) break;
@@ -269,7 +286,8 @@ std::string binkey_statement(Values& v, std::set<int>& keys) {
       keys.insert(to);
       return "UPDATE fb.binkey SET k = " + bin_key(to) + " WHERE k = " + bin_key(k);
     }
-    default: break;
+    default:
+      break;
   }
   keys.erase(k);
   return "DELETE FROM fb.binkey WHERE k = " + bin_key(k);
@@ -277,8 +295,8 @@ std::string binkey_statement(Values& v, std::set<int>& keys) {
 
 // One random statement against fb.all_types, fb.comp or fb.binkey; the sets
 // track live keys.
-std::string random_statement(Values& v, std::set<int>& ids, int& next_id, std::set<std::pair<int, int>>& comp,
-                             std::set<int>& binkeys) {
+std::string random_statement(Values& v, std::set<int>& ids, int& next_id,
+                             std::set<std::pair<int, int>>& comp, std::set<int>& binkeys) {
   const std::string all = std::string(kSchema) + ".all_types";
   const std::string cmp = std::string(kSchema) + ".comp";
   auto pick = [&]() {
@@ -301,23 +319,28 @@ std::string random_statement(Values& v, std::set<int>& ids, int& next_id, std::s
     size_t n = 1 + v.u(4);
     for (size_t i = 0; i < n; ++i) {
       const Col& c = all_columns()[v.u(all_columns().size())];
-      set += (set.empty() ? "" : ", ") + std::string(c.name) + " = " + (v.chance(8) ? std::string("NULL") : c.gen(v));
+      set += (set.empty() ? "" : ", ") + std::string(c.name) + " = " +
+             (v.chance(8) ? std::string("NULL") : c.gen(v));
     }
     int a = pick();
-    if (v.chance(25)) return "UPDATE " + all + " SET " + set + " WHERE id BETWEEN " + std::to_string(a) + " AND " + std::to_string(a + 3);
+    if (v.chance(25))
+      return "UPDATE " + all + " SET " + set + " WHERE id BETWEEN " + std::to_string(a) + " AND " +
+             std::to_string(a + 3);
     return "UPDATE " + all + " SET " + set + " WHERE id = " + std::to_string(a);
   }
   if (kind < 62) {  // UPDATE that moves the primary key
     int a = pick();
     ids.erase(a);
     ids.insert(next_id);
-    return "UPDATE " + all + " SET id = " + std::to_string(next_id++) + ", c_vc = " + v.text(5) + " WHERE id = " + std::to_string(a);
+    return "UPDATE " + all + " SET id = " + std::to_string(next_id++) + ", c_vc = " + v.text(5) +
+           " WHERE id = " + std::to_string(a);
   }
   if (kind < 75) {  // DELETE one or a range
     int a = pick();
     if (v.chance(25)) {
       for (int k = a; k <= a + 2; ++k) ids.erase(k);
-      return "DELETE FROM " + all + " WHERE id BETWEEN " + std::to_string(a) + " AND " + std::to_string(a + 2);
+      return "DELETE FROM " + all + " WHERE id BETWEEN " + std::to_string(a) + " AND " +
+             std::to_string(a + 2);
     }
     ids.erase(a);
     return "DELETE FROM " + all + " WHERE id = " + std::to_string(a);
@@ -327,13 +350,16 @@ std::string random_statement(Values& v, std::set<int>& ids, int& next_id, std::s
   int a = static_cast<int>(v.u(30)), b = static_cast<int>(v.u(5));
   if (kind < 85 || comp.empty()) {
     comp.insert({a, b});
-    return "INSERT INTO " + cmp + " (a, b, note, data) VALUES (" + std::to_string(a) + ", _utf8mb4'k" + std::to_string(b) + "', " +
-           v.text(10) + ", " + v.hex(v.bytes(16, true)) + ") ON DUPLICATE KEY UPDATE note = VALUES(note), data = VALUES(data)";
+    return "INSERT INTO " + cmp + " (a, b, note, data) VALUES (" + std::to_string(a) +
+           ", _utf8mb4'k" + std::to_string(b) + "', " + v.text(10) + ", " +
+           v.hex(v.bytes(16, true)) +
+           ") ON DUPLICATE KEY UPDATE note = VALUES(note), data = VALUES(data)";
   }
   auto it = comp.begin();
   std::advance(it, static_cast<long>(v.u(comp.size())));
   auto [x, y] = *it;
-  const std::string where = " WHERE a = " + std::to_string(x) + " AND b = 'k" + std::to_string(y) + "'";
+  const std::string where =
+      " WHERE a = " + std::to_string(x) + " AND b = 'k" + std::to_string(y) + "'";
   if (kind < 92) return "UPDATE " + cmp + " SET note = " + v.text(8) + where;
   if (kind < 96 && !comp.count({x, 9})) {  // move the second key part
     comp.erase(it);
@@ -356,8 +382,8 @@ recover::FactsCatalog load_facts(Db& db) {
 
 // Decodes every binlog file from `first_file` on; keeps fb's changes at or
 // after (first_file, first_pos).
-std::vector<index::ChangeRecord> decode_since(const Sandbox& sb, const std::string& first_file, uint64_t first_pos,
-                                              std::string* failure) {
+std::vector<index::ChangeRecord> decode_since(const Sandbox& sb, const std::string& first_file,
+                                              uint64_t first_pos, std::string* failure) {
   std::string cmd = shell_quote(DBTRAIL_BINARY) + " binlog decode";
   for (const auto& f : sb.binlog_files())
     if (f.substr(f.rfind('/') + 1) >= first_file) cmd += " " + shell_quote(f);
@@ -408,14 +434,16 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   std::string ddl = "CREATE TABLE fb.all_types (id INT NOT NULL PRIMARY KEY";
   for (const Col& c : all_columns()) ddl += std::string(", ") + c.name + " " + c.type;
   db->exec(ddl + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
-  db->exec("CREATE TABLE fb.comp (a INT NOT NULL, b VARCHAR(10) CHARACTER SET utf8mb4 NOT NULL, "
-           "note TEXT CHARACTER SET utf8mb4, data VARBINARY(16), len INT AS (CHAR_LENGTH(note)) STORED, "
-           "PRIMARY KEY (a, b)) ENGINE=InnoDB");
+  db->exec(
+      "CREATE TABLE fb.comp (a INT NOT NULL, b VARCHAR(10) CHARACTER SET utf8mb4 NOT NULL, "
+      "note TEXT CHARACTER SET utf8mb4, data VARBINARY(16), len INT AS (CHAR_LENGTH(note)) STORED, "
+      "PRIMARY KEY (a, b)) ENGINE=InnoDB");
   db->exec("CREATE TABLE fb.binkey (k BINARY(6) NOT NULL PRIMARY KEY, n INT) ENGINE=InnoDB");
 
   const char* seed_env = std::getenv("DBTRAIL_FLASHBACK_SEED");
   const uint64_t seed = seed_env ? std::stoull(seed_env) : 20261125;
-  std::printf("[ flashback ] seed %llu (DBTRAIL_FLASHBACK_SEED)\n", static_cast<unsigned long long>(seed));
+  std::printf("[ flashback ] seed %llu (DBTRAIL_FLASHBACK_SEED)\n",
+              static_cast<unsigned long long>(seed));
   Values v(seed);
   std::set<int> binkeys;
   std::set<int> ids;
@@ -427,7 +455,8 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   }
   for (int a = 0; a < 10; ++a) {
     comp.insert({a, 1});
-    db->exec("INSERT INTO fb.comp (a, b, note, data) VALUES (" + std::to_string(a) + ", 'k1', " + v.text(5) + ", X'00AB00')");
+    db->exec("INSERT INTO fb.comp (a, b, note, data) VALUES (" + std::to_string(a) + ", 'k1', " +
+             v.text(5) + ", X'00AB00')");
   }
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   const std::string sum_all = db->checksum("fb.all_types");
@@ -444,7 +473,8 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
 
   // First half of the workload, then a copy of the tables at that moment.
   const int kStatements = 300;
-  for (int i = 0; i < kStatements / 2; ++i) db->exec(random_statement(v, ids, next_id, comp, binkeys));
+  for (int i = 0; i < kStatements / 2; ++i)
+    db->exec(random_statement(v, ids, next_id, comp, binkeys));
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   const int64_t mid = std::stoll(db->one("SELECT UNIX_TIMESTAMP()"));
   db->exec("CREATE DATABASE fb_snap");
@@ -457,8 +487,10 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   const std::string sum_all_mid = db->checksum("fb_snap.all_at");
   const std::string sum_comp_mid = db->checksum("fb_snap.comp_at");
   const std::string sum_binkey_mid = db->checksum("fb_snap.binkey_at");
-  while (std::stoll(db->one("SELECT UNIX_TIMESTAMP()")) <= mid) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  for (int i = kStatements / 2; i < kStatements; ++i) db->exec(random_statement(v, ids, next_id, comp, binkeys));
+  while (std::stoll(db->one("SELECT UNIX_TIMESTAMP()")) <= mid)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i = kStatements / 2; i < kStatements; ++i)
+    db->exec(random_statement(v, ids, next_id, comp, binkeys));
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   ASSERT_NE(db->checksum("fb.all_types"), sum_all) << "the workload changed nothing";
   db->exec("FLUSH BINARY LOGS");
@@ -487,8 +519,9 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   // Passwords go through the environment, not the command line.
   const std::string cli = "DBTRAIL_SOURCE_PASSWORD=" + shell_quote(sb.admin_password()) + " " +
                           shell_quote(DBTRAIL_BINARY);
-  const std::string dsn_args = " --from-decode " + shell_quote(decode_file) + " --source-dsn " +
-                               shell_quote("mysql://" + sb.admin_user() + "@127.0.0.1:" + std::to_string(sb.port()) + "/");
+  const std::string dsn_args =
+      " --from-decode " + shell_quote(decode_file) + " --source-dsn " +
+      shell_quote("mysql://" + sb.admin_user() + "@127.0.0.1:" + std::to_string(sb.port()) + "/");
 
   // Reconstruction at the middle moment, from the live rows and from history.
   const std::map<std::string, std::string> sum_mid = {
@@ -526,10 +559,13 @@ TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
     // `dbtrail reconstruct` prints the same rows.
     std::string cli_out, want;
     for (const auto& r : at->rows) want += r.row + "\n";
-    ASSERT_EQ(run_command(cli + " reconstruct --schema fb --table " + t + " --at " + iso8601_utc(mid) + dsn_args, &cli_out), 0);
+    ASSERT_EQ(run_command(cli + " reconstruct --schema fb --table " + t + " --at " +
+                              iso8601_utc(mid) + dsn_args,
+                          &cli_out),
+              0);
     EXPECT_EQ(cli_out, want) << "dbtrail reconstruct output";
-    std::printf("[ flashback ] %s at the middle: %zu rows, %zu also rebuilt from history alone\n", t,
-                at->rows.size(), compared);
+    std::printf("[ flashback ] %s at the middle: %zu rows, %zu also rebuilt from history alone\n",
+                t, at->rows.size(), compared);
   }
 
   // Reversal of everything since the snapshot.

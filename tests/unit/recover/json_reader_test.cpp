@@ -7,7 +7,8 @@ namespace dbtrail::recover {
 namespace {
 
 TEST(JsonReader, NumbersKeepTheirTokenAndValuesTheirText) {
-  auto v = parse_json(R"( {"u":18446744073709551615, "d":0.10, "j":{"a": [1, 2]}, "s":"\u00e9\ud83d\ude00"} )");
+  auto v = parse_json(
+      R"( {"u":18446744073709551615, "d":0.10, "j":{"a": [1, 2]}, "s":"\u00e9\ud83d\ude00"} )");
   ASSERT_TRUE(v.ok()) << v.error().message;
   EXPECT_EQ(v->find("u")->text, "18446744073709551615");
   EXPECT_EQ(v->find("d")->text, "0.10");
@@ -17,7 +18,8 @@ TEST(JsonReader, NumbersKeepTheirTokenAndValuesTheirText) {
 }
 
 TEST(JsonReader, RejectsMalformedInputWithTheOffset) {
-  for (const char* bad : {"{", "[1,]", "{\"a\" 1}", "01x", "\"\\ud800\"", "\"a\nb\"", "tru", "1 2", "-"}) {
+  for (const char* bad :
+       {"{", "[1,]", "{\"a\" 1}", "01x", "\"\\ud800\"", "\"a\nb\"", "tru", "1 2", "-"}) {
     auto v = parse_json(bad);
     ASSERT_FALSE(v.ok()) << bad;
     EXPECT_NE(v.error().message.find("byte"), std::string::npos);

@@ -57,7 +57,8 @@ TEST(ReversalSql, EachKindIsUndoneNewestFirstInOneTransaction) {
   std::vector<ChangeRecord> changes = {
       change(1, ChangeType::kInsert, std::nullopt, R"({"a":1,"b":"x","v":"new","g":2})"),
       change(3, ChangeType::kDelete, R"({"a":2,"b":"y","v":"it's","g":3})", std::nullopt),
-      change(2, ChangeType::kUpdate, R"({"a":3,"b":"z","v":"old","g":4})", R"({"a":3,"b":"w","v":"old","g":4})"),
+      change(2, ChangeType::kUpdate, R"({"a":3,"b":"z","v":"old","g":4})",
+             R"({"a":3,"b":"w","v":"old","g":4})"),
   };
   auto plan = generate_reversal(changes, catalog(), {.set_all_columns = false, .comments = false});
   ASSERT_TRUE(plan.ok()) << plan.error().message;
@@ -86,23 +87,28 @@ TEST(ReversalSql, RowsOfOneEventAreUndoneInReverseOrderWithoutEventIds) {
 }
 
 TEST(ReversalSql, RefusesWhatItCannotRestoreExactly) {
-  auto partial = generate_reversal({change(1, ChangeType::kDelete, R"({"a":1,"b":"x"})", std::nullopt)}, catalog());
+  auto partial = generate_reversal(
+      {change(1, ChangeType::kDelete, R"({"a":1,"b":"x"})", std::nullopt)}, catalog());
   ASSERT_FALSE(partial.ok());
   EXPECT_NE(partial.error().message.find("binlog_row_image"), std::string::npos);
-  auto nopk = generate_reversal({change(1, ChangeType::kInsert, std::nullopt, R"({"a":1})", "nopk")}, catalog());
+  auto nopk = generate_reversal(
+      {change(1, ChangeType::kInsert, std::nullopt, R"({"a":1})", "nopk")}, catalog());
   ASSERT_FALSE(nopk.ok());
   EXPECT_NE(nopk.error().message.find("primary key"), std::string::npos);
-  auto unknown = generate_reversal({change(1, ChangeType::kInsert, std::nullopt, R"({"a":1})", "other")}, catalog());
+  auto unknown = generate_reversal(
+      {change(1, ChangeType::kInsert, std::nullopt, R"({"a":1})", "other")}, catalog());
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
-  auto drift = generate_reversal({change(1, ChangeType::kInsert, std::nullopt, R"({"zz":1})")}, catalog());
+  auto drift =
+      generate_reversal({change(1, ChangeType::kInsert, std::nullopt, R"({"zz":1})")}, catalog());
   ASSERT_FALSE(drift.ok());
   EXPECT_NE(drift.error().message.find("zz"), std::string::npos);
 }
 
 TEST(ReversalSql, PositionalKeysFromBinlogsWithoutNames) {
-  auto plan = generate_reversal({change(1, ChangeType::kInsert, std::nullopt, R"({"@1":7,"@2":"q","@3":null})")},
-                                catalog(), {.comments = false});
+  auto plan = generate_reversal(
+      {change(1, ChangeType::kInsert, std::nullopt, R"({"@1":7,"@2":"q","@3":null})")}, catalog(),
+      {.comments = false});
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   EXPECT_NE(plan->sql.find("WHERE `a` = 7 AND `b` = _utf8mb4'q'"), std::string::npos);
 }
@@ -128,7 +134,8 @@ TEST(Reconstruct, UndoesChangesAfterTheMomentOnly) {
   const TableFacts& t = *cat.find("db", "t");
   auto ins = change(1, ChangeType::kInsert, std::nullopt, R"({"a":1,"b":"x","v":"v1"})");
   ins.event_time = 10;
-  auto upd = change(2, ChangeType::kUpdate, R"({"a":1,"b":"x","v":"v1"})", R"({"a":1,"b":"y","v":"v2"})");
+  auto upd =
+      change(2, ChangeType::kUpdate, R"({"a":1,"b":"x","v":"v1"})", R"({"a":1,"b":"y","v":"v2"})");
   upd.event_time = 20;
   auto del = change(3, ChangeType::kDelete, R"({"a":5,"b":"k","v":"gone"})", std::nullopt);
   del.event_time = 30;

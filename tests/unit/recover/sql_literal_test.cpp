@@ -53,14 +53,16 @@ TEST(SqlLiteral, DecimalIsUnquotedExactDigits) {
 TEST(SqlLiteral, TemporalValuesAreQuoted) {
   EXPECT_EQ(lit("\"-838:59:59.000000\"", col("time")), "'-838:59:59.000000'");
   EXPECT_EQ(lit("\"2024-02-29\"", col("date")), "'2024-02-29'");
-  EXPECT_EQ(lit("\"2038-01-19 03:14:07.999999\"", col("timestamp")), "'2038-01-19 03:14:07.999999'");
+  EXPECT_EQ(lit("\"2038-01-19 03:14:07.999999\"", col("timestamp")),
+            "'2038-01-19 03:14:07.999999'");
   EXPECT_EQ(lit("\"0000-00-00 00:00:00\"", col("datetime")), "'0000-00-00 00:00:00'");
   EXPECT_EQ(lit("\"2024-01-01'\"", col("datetime")).rfind("ERROR", 0), 0u);
 }
 
 TEST(SqlLiteral, TextCarriesAnIntroducerAndDoubledQuotes) {
   EXPECT_EQ(lit("\"it's\"", col("varchar")), "_utf8mb4'it''s'");
-  EXPECT_EQ(lit("\"\xF0\x9F\x98\x80 \xC3\xA9\"", col("text")), "_utf8mb4'\xF0\x9F\x98\x80 \xC3\xA9'");
+  EXPECT_EQ(lit("\"\xF0\x9F\x98\x80 \xC3\xA9\"", col("text")),
+            "_utf8mb4'\xF0\x9F\x98\x80 \xC3\xA9'");
   EXPECT_EQ(lit("\"\"", col("char")), "_utf8mb4''");
 }
 
@@ -107,7 +109,8 @@ TEST(SqlLiteral, BitAsABitString) {
 TEST(SqlLiteral, MySqlJsonIsCastFromItsExactText) {
   EXPECT_EQ(lit("{\"a\": [1, 2.50]}", col("json")), "CAST(_utf8mb4'{\"a\": [1, 2.50]}' AS JSON)");
   EXPECT_EQ(lit("\"it's\"", col("json")), "CAST(_utf8mb4'\"it''s\"' AS JSON)");
-  EXPECT_EQ(lit("{\"s\": \"a\\\\b\"}", col("json")), "CAST(_utf8mb4 X'7b2273223a2022615c5c62227d' AS JSON)");
+  EXPECT_EQ(lit("{\"s\": \"a\\\\b\"}", col("json")),
+            "CAST(_utf8mb4 X'7b2273223a2022615c5c62227d' AS JSON)");
   EXPECT_EQ(lit("null", col("json")), "NULL");
   EXPECT_EQ(lit("false", col("json")), "CAST(_utf8mb4'false' AS JSON)");
   // MySQL's own output never has the compact {"base64":"...}: a document that
@@ -116,8 +119,9 @@ TEST(SqlLiteral, MySqlJsonIsCastFromItsExactText) {
 }
 
 TEST(SqlLiteral, UnresolvedPartialJsonIsRefused) {
-  for (const char* v : {"{\"base64\":\"AAEC\"}", "{\"base64\":\"AAEC\",\"error\":\"invalid JSON binary\"}",
-                        "{\"json_diff_base64\":\"AAEC\"}"}) {
+  for (const char* v :
+       {"{\"base64\":\"AAEC\"}", "{\"base64\":\"AAEC\",\"error\":\"invalid JSON binary\"}",
+        "{\"json_diff_base64\":\"AAEC\"}"}) {
     SCOPED_TRACE(v);
     auto parsed = parse_json(v);
     ASSERT_TRUE(parsed.ok());
@@ -137,7 +141,8 @@ TEST(SqlLiteral, VectorIsLittleEndianFloat32Hex) {
 }
 
 TEST(SqlLiteral, NullForEveryType) {
-  for (const char* t : {"int", "float", "decimal", "date", "varchar", "binary", "enum", "bit", "json", "geometry"})
+  for (const char* t :
+       {"int", "float", "decimal", "date", "varchar", "binary", "enum", "bit", "json", "geometry"})
     EXPECT_EQ(lit("null", col(t)), "NULL") << t;
 }
 
