@@ -11,5 +11,6 @@ int& exit_status();
 void add_binlog_commands(CLI::App& app);
 // init, index, query, status, rotate: the change index (cli/index_cli.h).
 void add_index_commands(CLI::App& app);
+void add_recover_commands(CLI::App& app);  // recover, reconstruct
 
 }  // namespace dbtrail::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "dbtrail 0.1.0");
   dbtrail::cli::add_binlog_commands(app);
   dbtrail::cli::add_index_commands(app);
+  dbtrail::cli::add_recover_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

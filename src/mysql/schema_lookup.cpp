@@ -118,6 +118,7 @@ Result<TableColumns> load_table_columns(Connection& conn, std::string_view schem
     for (auto& ch : col.data_type)
       if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
     const std::string& column_type = text_or_empty(r[2]);
+    col.column_type = column_type;
     // YEAR is stored as an unsigned byte; MariaDB's binlog marks it unsigned too.
     col.is_unsigned = column_type.find(" unsigned") != std::string::npos || col.data_type == "year";
     if (r[4]) {

@@ -34,6 +34,7 @@ struct SchemaColumn {
   bool in_binlog = true;                 // see the comment at the top of this file
   std::string data_type;                 // DATA_TYPE, lower case ("int", "varchar", ...)
   bool is_generated = false;             // VIRTUAL or STORED generated column
+  std::string column_type;               // COLUMN_TYPE as the server wrote it ("binary(8)", ...)
 };
 
 struct TableColumns {
