@@ -9,5 +9,6 @@ namespace dbtrail::cli {
 int& exit_status();
 
 void add_binlog_commands(CLI::App& app);
+void add_check_command(CLI::App& app);
 
 }  // namespace dbtrail::cli

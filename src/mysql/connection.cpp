@@ -286,7 +286,22 @@ Result<std::unique_ptr<Connection>> Connection::open(const Dsn& dsn,
   if (!mysql_real_connect(db, dsn.host.c_str(), dsn.user.c_str(), dsn.password.c_str(),
                           dsn.database.empty() ? nullptr : dsn.database.c_str(), dsn.port, nullptr,
                           0)) {
-    return conn->error_from_server("connecting");
+    Error e = conn->error_from_server("connecting");
+    if (mysql_errno(db) == 1045) {
+      e.message += "; check the user name and password, and that the account's host part "
+                   "allows connections from this machine";
+    }
+    return e;
+  }
+  // libmariadb 3.3 may settle for a plain connection even when TLS was
+  // enforced (servers without a certificate): never let required mean "maybe".
+  if (options.ssl_mode != SslMode::kDisabled && options.ssl_mode != SslMode::kPreferred &&
+      mysql_get_ssl_cipher(db) == nullptr) {
+    return make_error(ErrorCode::kConnection,
+                      "connecting on " + dsn.redacted() + " with --ssl-mode " +
+                          ssl_mode_name(options.ssl_mode) +
+                          " failed: the server did not agree to TLS; configure ssl_cert/ssl_key "
+                          "on the server, or choose --ssl-mode preferred/disabled");
   }
   return conn;
 }
