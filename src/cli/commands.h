@@ -10,5 +10,7 @@ int& exit_status();
 
 void add_binlog_commands(CLI::App& app);
 void add_check_command(CLI::App& app);
+// `binlog dump`, registered on the `binlog` subcommand.
+void add_binlog_dump_command(CLI::App& binlog);
 
 }  // namespace dbtrail::cli

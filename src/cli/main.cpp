@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "dbtrail 0.1.0");
   dbtrail::cli::add_binlog_commands(app);
+  dbtrail::cli::add_binlog_dump_command(*app.get_subcommand("binlog"));
   dbtrail::cli::add_check_command(app);
   try {
     app.parse(argc, argv);
