@@ -289,6 +289,25 @@ TEST_F(BinlogDumpTest, WithoutHeartbeatsABlockingDumpWaitsForTheNextEvent) {
   writer.join();
 }
 
+TEST_F(BinlogDumpTest, CliDumpPrintsWhatDecodeOfTheFilesPrints) {
+  std::string files;
+  for (const auto& f : sb_->binlog_files()) files += " " + testing::shell_quote(f);
+  std::string from_files, from_server;
+  ASSERT_EQ(testing::run_command(std::string(DBTRAIL_BINARY) + " binlog decode" + files, &from_files), 0);
+  const std::string dump = "DBTRAIL_SOURCE_PASSWORD=" + testing::shell_quote(sb_->password()) + " " +
+                           DBTRAIL_BINARY + " binlog dump --source-dsn " +
+                           testing::shell_quote("bintrail@tcp(127.0.0.1:" +
+                                                std::to_string(sb_->port()) + ")/");
+  ASSERT_EQ(testing::run_command(dump + " --server-id 31 2>&1", &from_server), 0) << from_server;
+  EXPECT_GT(from_files.size(), 1000u);
+  EXPECT_EQ(from_server, from_files);
+  std::string gtid_out;
+  ASSERT_EQ(testing::run_command(dump + " --server-id 31 --start-gtid - 2>&1", &gtid_out), 0);
+  EXPECT_EQ(gtid_out, from_files);
+  std::string err;
+  EXPECT_EQ(testing::run_command(dump + " --server-id 0 2>&1", &err), 2) << err;
+}
+
 TEST_F(BinlogDumpTest, WrongPasswordIsAConnectionErrorWithoutThePassword) {
   auto o = net_options();
   o.dump.file = "mysql-bin.000001";
