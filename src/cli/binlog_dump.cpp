@@ -87,7 +87,7 @@ int run_dump(const DumpArgs& a) {
   if (!a.start_gtid.empty()) {
     // uuid:1-5 is MySQL's notation, domain-server-seq MariaDB's.
     o.dump.gtid_mode = a.start_gtid.find(':') != std::string::npos ? mysql::DumpGtidMode::kMySql
-                                                                    : mysql::DumpGtidMode::kMariaDb;
+                                                                   : mysql::DumpGtidMode::kMariaDb;
     o.dump.gtid_set = a.start_gtid == "-" ? "" : a.start_gtid;
   } else if (!a.start_file.empty()) {
     o.dump.file = a.start_file;
@@ -158,7 +158,8 @@ void add_binlog_dump_command(CLI::App& binlog) {
   cmd->add_option("--heartbeat", a->heartbeat, "Seconds between the source's heartbeats when idle")
       ->capture_default_str();
   cmd->add_flag("--events", a->events, "Print every event instead of row changes");
-  cmd->add_option("--ssl-mode", a->ssl_mode, "disabled|preferred|required|verify-ca|verify-identity")
+  cmd->add_option("--ssl-mode", a->ssl_mode,
+                  "disabled|preferred|required|verify-ca|verify-identity")
       ->capture_default_str();
   cmd->add_option("--ssl-ca", a->ssl_ca, "CA certificate (PEM)");
   cmd->add_option("--ssl-cert", a->ssl_cert, "Client certificate (PEM)");

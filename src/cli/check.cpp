@@ -87,7 +87,8 @@ void print_json(const mysql::CheckReport& rep) {
   w.end_array();
   w.key("summary");
   w.begin_object();
-  for (auto level : {mysql::CheckLevel::kPass, mysql::CheckLevel::kWarn, mysql::CheckLevel::kFail}) {
+  for (auto level :
+       {mysql::CheckLevel::kPass, mysql::CheckLevel::kWarn, mysql::CheckLevel::kFail}) {
     w.key(mysql::check_level_name(level));
     w.uint64(rep.count(level));
   }
@@ -128,8 +129,9 @@ int run_check(const CheckArgs& a) {
   }
   std::fflush(stdout);
   if (rep->count(mysql::CheckLevel::kFail) > 0) {
-    std::fprintf(stderr, "dbtrail: error: %zu prerequisite(s) failed on %s; apply the fixes above "
-                         "and run dbtrail check again\n",
+    std::fprintf(stderr,
+                 "dbtrail: error: %zu prerequisite(s) failed on %s; apply the fixes above "
+                 "and run dbtrail check again\n",
                  rep->count(mysql::CheckLevel::kFail), rep->source.c_str());
     return exit_code(ErrorCode::kPrerequisite);
   }
@@ -140,9 +142,10 @@ int run_check(const CheckArgs& a) {
 
 void add_check_command(CLI::App& app) {
   auto a = std::make_shared<CheckArgs>();
-  auto* cmd = app.add_subcommand(
-      "check", "Check a source's prerequisites (binlog settings, InnoDB, primary keys, "
-               "privileges, retention): one pass/warn/fail line each, with the fix");
+  auto* cmd =
+      app.add_subcommand("check",
+                         "Check a source's prerequisites (binlog settings, InnoDB, primary keys, "
+                         "privileges, retention): one pass/warn/fail line each, with the fix");
   cmd->add_option("--source-dsn", a->source_dsn,
                   "Source DSN: mysql://user:pass@host:port/ or user:pass@tcp(host:port)/; leave "
                   "the password out to take it from DBTRAIL_SOURCE_PASSWORD or "

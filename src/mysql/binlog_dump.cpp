@@ -21,9 +21,9 @@ constexpr uint8_t kComRegisterSlave = 0x15;
 constexpr uint8_t kComBinlogDumpGtid = 0x1e;
 
 // COM_BINLOG_DUMP(_GTID) flags.
-constexpr uint16_t kDumpNonBlock = 0x01;         // EOF packet at the end instead of waiting
-constexpr uint16_t kDumpThroughGtid = 0x04;      // COM_BINLOG_DUMP_GTID: a SID block follows
-constexpr uint16_t kDumpSendAnnotateRows = 0x02; // MariaDB: keep ANNOTATE_ROWS, as in the file
+constexpr uint16_t kDumpNonBlock = 0x01;          // EOF packet at the end instead of waiting
+constexpr uint16_t kDumpThroughGtid = 0x04;       // COM_BINLOG_DUMP_GTID: a SID block follows
+constexpr uint16_t kDumpSendAnnotateRows = 0x02;  // MariaDB: keep ANNOTATE_ROWS, as in the file
 
 // MariaDB: a replica that understands GTID events (sent as they are in the file).
 constexpr int kMariaSlaveCapabilityGtid = 4;
@@ -50,8 +50,10 @@ void put_short_string(std::string& b, std::string_view s) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -92,7 +94,8 @@ Result<std::string> encode_mysql_gtid_set(std::string_view set) {
     set = comma == std::string_view::npos ? std::string_view() : set.substr(comma + 1);
     if (item.empty()) continue;
     size_t colon = item.find(':');
-    if (colon == std::string_view::npos) return bad_gtid_set("'" + std::string(item) + "' has no ':'");
+    if (colon == std::string_view::npos)
+      return bad_gtid_set("'" + std::string(item) + "' has no ':'");
     uint8_t uuid[16];
     if (!parse_uuid(item.substr(0, colon), uuid))
       return bad_gtid_set("'" + std::string(item.substr(0, colon)) + "' is not a server uuid");
@@ -117,7 +120,8 @@ Result<std::string> encode_mysql_gtid_set(std::string_view set) {
         }
         return bad_gtid_set("'" + std::string(iv) + "' is not a number or a range a-b");
       }
-      if (lo == 0 || hi < lo) return bad_gtid_set("range " + std::string(iv) + " is empty or starts at 0");
+      if (lo == 0 || hi < lo)
+        return bad_gtid_set("range " + std::string(iv) + " is empty or starts at 0");
       put_u64(intervals, lo);
       put_u64(intervals, hi + 1);  // the protocol's interval end is exclusive
       ++n_intervals;
@@ -179,13 +183,15 @@ Status BinlogDump::setup_session() {
   // refuses to send CRC32 events to a replica it thinks is too old for them.
   // MySQL 8.0.26+ reads the @source_ names, older servers and MariaDB the
   // @master_ ones; user variables of other names are simply unused.
-  DBT_TRY(c.query("SET @master_binlog_checksum = @@global.binlog_checksum, "
-                  "@source_binlog_checksum = @@global.binlog_checksum"));
+  DBT_TRY(
+      c.query("SET @master_binlog_checksum = @@global.binlog_checksum, "
+              "@source_binlog_checksum = @@global.binlog_checksum"));
   uint64_t ns = static_cast<uint64_t>(options_.heartbeat_period_s * 1e9);
   DBT_TRY(c.query("SET @master_heartbeat_period = " + std::to_string(ns) +
                   ", @source_heartbeat_period = " + std::to_string(ns)));
   if (mariadb_) {
-    DBT_TRY(c.query("SET @mariadb_slave_capability = " + std::to_string(kMariaSlaveCapabilityGtid)));
+    DBT_TRY(
+        c.query("SET @mariadb_slave_capability = " + std::to_string(kMariaSlaveCapabilityGtid)));
     if (options_.gtid_mode == DumpGtidMode::kMariaDb) {
       DBT_TRY(c.query("SET @slave_connect_state = " + c.quote(options_.gtid_set)));
       DBT_TRY(c.query(std::string("SET @slave_gtid_strict_mode = ") +
@@ -227,8 +233,10 @@ Error BinlogDump::dump_error(const char* what) {
       e.message = "the source stopped sending its binlog (error 1236): " + server_msg;
     }
   } else if (no == kErSpecificAccessDenied || no == kErAccessDenied) {
-    e.message += "; the replication user needs: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON "
-                 "*.* TO '" + conn_->dsn().user + "'@'%'";
+    e.message +=
+        "; the replication user needs: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON "
+        "*.* TO '" +
+        conn_->dsn().user + "'@'%'";
   } else if (no == CR_SERVER_LOST || no == CR_SERVER_GONE_ERROR || no == 1927 /* killed */ ||
              no == 1053 /* shutdown */) {
     e.message = "the connection to " + conn_->dsn().redacted() +
@@ -294,7 +302,8 @@ Status BinlogDump::send_dump() {
                             " is beyond 4 GiB, which COM_BINLOG_DUMP cannot express");
     }
     if (mariadb_) flags |= kDumpSendAnnotateRows;
-    put_u32(pkt, static_cast<uint32_t>(options_.gtid_mode == DumpGtidMode::kNone ? options_.position : 4));
+    put_u32(pkt, static_cast<uint32_t>(options_.gtid_mode == DumpGtidMode::kNone ? options_.position
+                                                                                 : 4));
     put_u16(pkt, flags);
     put_u32(pkt, options_.server_id);
     if (options_.gtid_mode == DumpGtidMode::kNone) pkt += options_.file;

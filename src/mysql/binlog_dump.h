@@ -33,7 +33,7 @@ struct DumpOptions {
   std::string file;        // start file (file/position mode); "" with kMySql = from the start
   uint64_t position = 4;   // start offset in `file`
   DumpGtidMode gtid_mode = DumpGtidMode::kNone;
-  std::string gtid_set;          // for kMariaDb / kMySql
+  std::string gtid_set;             // for kMariaDb / kMySql
   bool mariadb_gtid_strict = true;  // @slave_gtid_strict_mode: refuse gaps/out-of-order GTIDs
   // Seconds between the source's heartbeats when it has nothing to send
   // (0 = none). The read timeout of the connection must be longer.

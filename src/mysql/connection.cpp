@@ -2,13 +2,13 @@
 
 #include <mysql.h>
 
-#include "mysql/native_access.h"
-
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <mutex>
 #include <utility>
+
+#include "mysql/native_access.h"
 
 namespace dbtrail::mysql {
 namespace {
@@ -192,7 +192,8 @@ std::string Dsn::redacted() const {
 
 Result<SslMode> parse_ssl_mode(std::string_view text) {
   std::string t;
-  for (char c : text) t.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : text)
+    t.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (t == "disabled") return SslMode::kDisabled;
   if (t == "preferred") return SslMode::kPreferred;
   if (t == "required") return SslMode::kRequired;
@@ -205,11 +206,16 @@ Result<SslMode> parse_ssl_mode(std::string_view text) {
 
 const char* ssl_mode_name(SslMode mode) {
   switch (mode) {
-    case SslMode::kDisabled: return "disabled";
-    case SslMode::kPreferred: return "preferred";
-    case SslMode::kRequired: return "required";
-    case SslMode::kVerifyCa: return "verify-ca";
-    case SslMode::kVerifyIdentity: return "verify-identity";
+    case SslMode::kDisabled:
+      return "disabled";
+    case SslMode::kPreferred:
+      return "preferred";
+    case SslMode::kRequired:
+      return "required";
+    case SslMode::kVerifyCa:
+      return "verify-ca";
+    case SslMode::kVerifyIdentity:
+      return "verify-identity";
   }
   return "?";
 }
@@ -288,8 +294,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const Dsn& dsn,
                           0)) {
     Error e = conn->error_from_server("connecting");
     if (mysql_errno(db) == 1045) {
-      e.message += "; check the user name and password, and that the account's host part "
-                   "allows connections from this machine";
+      e.message +=
+          "; check the user name and password, and that the account's host part "
+          "allows connections from this machine";
     }
     return e;
   }

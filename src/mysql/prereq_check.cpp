@@ -89,7 +89,8 @@ CheckItem check_server(const Connection& c) {
   if (c.server_is_mariadb()) {
     if (v < 100500) {
       it.level = CheckLevel::kWarn;
-      it.detail += ": MariaDB before 10.5 is not supported (no binlog_row_metadata, old GTID list format)";
+      it.detail +=
+          ": MariaDB before 10.5 is not supported (no binlog_row_metadata, old GTID list format)";
       it.fix = "upgrade to MariaDB 10.5 or later";
     } else {
       it.detail += " (supported: MariaDB 10.5+)";
@@ -192,8 +193,8 @@ CheckItem check_retention(const Vars& v) {
             fix};
   }
   std::snprintf(buf, sizeof buf, "%.1f", seconds / 86400);
-  return {"binlog_retention", CheckLevel::kPass,
-          std::string("binlogs are kept ") + buf + " days", ""};
+  return {"binlog_retention", CheckLevel::kPass, std::string("binlogs are kept ") + buf + " days",
+          ""};
 }
 
 CheckItem check_gtid(const Connection& c, const Vars& v) {
@@ -215,12 +216,12 @@ CheckItem check_gtid(const Connection& c, const Vars& v) {
 }
 
 Result<CheckItem> check_engines(Connection& c, const CheckOptions& o) {
-  auto rows = c.query(
-      std::string("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM information_schema.TABLES "
-                  "WHERE TABLE_SCHEMA NOT IN ") +
-      kSystemSchemas +
-      " AND TABLE_TYPE = 'BASE TABLE' AND (ENGINE IS NULL OR ENGINE <> 'InnoDB') "
-      "ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  auto rows =
+      c.query(std::string("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM information_schema.TABLES "
+                          "WHERE TABLE_SCHEMA NOT IN ") +
+              kSystemSchemas +
+              " AND TABLE_TYPE = 'BASE TABLE' AND (ENGINE IS NULL OR ENGINE <> 'InnoDB') "
+              "ORDER BY TABLE_SCHEMA, TABLE_NAME");
   if (!rows.ok()) return rows.error();
   if (rows->empty()) return CheckItem{"innodb", CheckLevel::kPass, "every table uses InnoDB", ""};
   return CheckItem{"innodb", CheckLevel::kFail,
@@ -238,10 +239,12 @@ Result<CheckItem> check_primary_keys(Connection& c, const CheckOptions& o) {
   // TABLE_CONSTRAINTS rows from an account with only global SELECT and
   // replication privileges, which made the product page's LEFT JOIN list
   // every table. Two plain queries and a difference here.
-  auto tables = c.query(std::string("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
-                                    "WHERE TABLE_SCHEMA NOT IN ") +
-                        kSystemSchemas + " AND TABLE_TYPE = 'BASE TABLE' "
-                                         "ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  auto tables =
+      c.query(std::string("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
+                          "WHERE TABLE_SCHEMA NOT IN ") +
+              kSystemSchemas +
+              " AND TABLE_TYPE = 'BASE TABLE' "
+              "ORDER BY TABLE_SCHEMA, TABLE_NAME");
   if (!tables.ok()) return tables.error();
   auto keyed = c.query(std::string("SELECT DISTINCT TABLE_SCHEMA, TABLE_NAME FROM "
                                    "information_schema.STATISTICS WHERE INDEX_NAME = 'PRIMARY' "
@@ -290,7 +293,8 @@ Result<CheckItem> check_privileges(Connection& c) {
     size_t start = 0;
     while (start <= list.size()) {
       size_t comma = list.find(',', start);
-      privs.insert(trim(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+      privs.insert(
+          trim(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
@@ -307,8 +311,9 @@ Result<CheckItem> check_privileges(Connection& c) {
   const std::string to = " ON *.* TO '" + user + "'@'" + host + "';";
   if (missing.empty()) {
     return CheckItem{"privileges", all ? CheckLevel::kWarn : CheckLevel::kPass,
-                     all ? account + " has ALL PRIVILEGES; a dedicated user with only "
-                                     "REPLICATION SLAVE, REPLICATION CLIENT and SELECT is safer"
+                     all ? account +
+                               " has ALL PRIVILEGES; a dedicated user with only "
+                               "REPLICATION SLAVE, REPLICATION CLIENT and SELECT is safer"
                          : account + " has REPLICATION SLAVE, REPLICATION CLIENT and SELECT",
                      all ? "CREATE USER 'bintrail'@'%' IDENTIFIED BY '...'; GRANT REPLICATION "
                            "SLAVE, REPLICATION CLIENT, SELECT ON *.* TO 'bintrail'@'%';"
@@ -327,16 +332,19 @@ Result<CheckItem> check_privileges(Connection& c) {
 
 const char* check_level_name(CheckLevel level) {
   switch (level) {
-    case CheckLevel::kPass: return "pass";
-    case CheckLevel::kWarn: return "warn";
-    case CheckLevel::kFail: return "fail";
+    case CheckLevel::kPass:
+      return "pass";
+    case CheckLevel::kWarn:
+      return "warn";
+    case CheckLevel::kFail:
+      return "fail";
   }
   return "?";
 }
 
 size_t CheckReport::count(CheckLevel level) const {
-  return static_cast<size_t>(std::count_if(items.begin(), items.end(),
-                                           [level](const CheckItem& i) { return i.level == level; }));
+  return static_cast<size_t>(std::count_if(
+      items.begin(), items.end(), [level](const CheckItem& i) { return i.level == level; }));
 }
 
 Result<CheckReport> run_prereq_checks(Connection& conn, const CheckOptions& options) {

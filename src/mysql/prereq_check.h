@@ -17,7 +17,7 @@ enum class CheckLevel { kPass, kWarn, kFail };
 const char* check_level_name(CheckLevel level);  // "pass" | "warn" | "fail"
 
 struct CheckItem {
-  std::string name;    // stable key: server, log_bin, binlog_format, ...
+  std::string name;  // stable key: server, log_bin, binlog_format, ...
   CheckLevel level = CheckLevel::kPass;
   std::string detail;  // what was found, one sentence
   std::string fix;     // SQL or configuration that fixes it ("" when passing)

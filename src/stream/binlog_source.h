@@ -30,11 +30,11 @@ enum class SourceEventKind {
 
 struct SourceEvent {
   SourceEventKind kind = SourceEventKind::kEvent;
-  std::string_view file;     // binlog file name (no directory)
-  uint64_t pos = 0;          // offset of the event (artificial: the position the stream is at)
-  uint64_t end_pos = 0;      // offset after the event (== pos for artificial/heartbeat)
+  std::string_view file;  // binlog file name (no directory)
+  uint64_t pos = 0;       // offset of the event (artificial: the position the stream is at)
+  uint64_t end_pos = 0;   // offset after the event (== pos for artificial/heartbeat)
   binlog::EventHeader header;
-  binlog::Bytes bytes;       // header + body + checksum trailer
+  binlog::Bytes bytes;  // header + body + checksum trailer
 
   // What a Decoder must be fed: real events and replayed FORMAT_DESCRIPTIONs
   // (the decoder needs the latter to read the former).

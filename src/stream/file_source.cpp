@@ -51,7 +51,10 @@ class MappedFile {
     return m;
   }
   MappedFile() = default;
-  MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_) { o.data_ = nullptr; o.size_ = 0; }
+  MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_) {
+    o.data_ = nullptr;
+    o.size_ = 0;
+  }
   MappedFile& operator=(MappedFile&& o) noexcept {
     std::swap(data_, o.data_);
     std::swap(size_, o.size_);
@@ -86,8 +89,10 @@ Result<std::vector<std::string>> list_binlogs(const fs::path& dir) {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     std::string n = e.path().filename().string();
-    if (n.size() > 6 && n.ends_with(".index")) indexes.push_back(e.path());
-    else if (looks_like_binlog_name(n)) names.push_back(n);
+    if (n.size() > 6 && n.ends_with(".index"))
+      indexes.push_back(e.path());
+    else if (looks_like_binlog_name(n))
+      names.push_back(n);
   }
   if (indexes.size() == 1) {
     // The index lists the files in rotation order (paths as log-bin was given).
@@ -147,7 +152,9 @@ class FileSource final : public BinlogSource {
  private:
   std::string current_path() const { return (dir_ / files_[index_]).string(); }
 
-  Error with_file(const Error& e) const { return make_error(e.code, current_path() + ": " + e.message); }
+  Error with_file(const Error& e) const {
+    return make_error(e.code, current_path() + ": " + e.message);
+  }
 
   SourceEvent from_raw(const binlog::RawEvent& ev, SourceEventKind kind) const {
     SourceEvent out;
@@ -173,14 +180,14 @@ class FileSource final : public BinlogSource {
       auto st = binlog::next_event(map_.bytes(), fde_off, fde_);
       if (!st.ok()) return with_file(st.error());
       if (*st != binlog::FrameStatus::kEvent || fde_.header.type != binlog::kFormatDescription) {
-        return with_file(make_error(ErrorCode::kCorrupt,
-                                    "the first event is not a FORMAT_DESCRIPTION"));
+        return with_file(
+            make_error(ErrorCode::kCorrupt, "the first event is not a FORMAT_DESCRIPTION"));
       }
       if (start_pos_ < fde_off || start_pos_ > map_.bytes().size()) {
-        return with_file(make_error(
-            ErrorCode::kInvalidArgument,
-            "start position " + std::to_string(start_pos_) + " is not an event boundary in a " +
-                std::to_string(map_.bytes().size()) + "-byte file"));
+        return with_file(make_error(ErrorCode::kInvalidArgument,
+                                    "start position " + std::to_string(start_pos_) +
+                                        " is not an event boundary in a " +
+                                        std::to_string(map_.bytes().size()) + "-byte file"));
       }
       offset_ = start_pos_;
       pending_fde_ = offset_ > fde_off;
@@ -221,9 +228,9 @@ Result<std::unique_ptr<BinlogSource>> open_file_source(const FileSourceOptions& 
   }
   for (size_t i = first; i < files->size(); ++i) {
     if (!fs::exists(dir / (*files)[i])) {
-      return make_error(ErrorCode::kNotFound,
-                        "binlog file " + (*files)[i] + " is listed in the index of " +
-                            dir.string() + " but missing (purged?)");
+      return make_error(ErrorCode::kNotFound, "binlog file " + (*files)[i] +
+                                                  " is listed in the index of " + dir.string() +
+                                                  " but missing (purged?)");
     }
   }
   return std::unique_ptr<BinlogSource>(

@@ -31,10 +31,10 @@ class NetworkSource final : public BinlogSource {
     out.header = binlog::parse_header(ev);
     out.bytes = ev;
     if (out.header.event_size != ev.size()) {
-      return make_error(ErrorCode::kCorrupt,
-                        "the source sent an event declaring " +
-                            std::to_string(out.header.event_size) + " bytes in a packet of " +
-                            std::to_string(ev.size()));
+      return make_error(ErrorCode::kCorrupt, "the source sent an event declaring " +
+                                                 std::to_string(out.header.event_size) +
+                                                 " bytes in a packet of " +
+                                                 std::to_string(ev.size()));
     }
     const uint8_t type = out.header.type;
     if (type == binlog::kFormatDescription) {
@@ -59,10 +59,10 @@ class NetworkSource final : public BinlogSource {
       return std::optional<SourceEvent>(out);
     }
     if (out.header.log_pos < out.header.event_size) {
-      return make_error(ErrorCode::kCorrupt,
-                        "event of type " + std::to_string(type) + " ends at " +
-                            std::to_string(out.header.log_pos) + " but is " +
-                            std::to_string(out.header.event_size) + " bytes long");
+      return make_error(ErrorCode::kCorrupt, "event of type " + std::to_string(type) + " ends at " +
+                                                 std::to_string(out.header.log_pos) + " but is " +
+                                                 std::to_string(out.header.event_size) +
+                                                 " bytes long");
     }
     out.kind = SourceEventKind::kEvent;
     out.end_pos = out.header.log_pos;
@@ -80,7 +80,8 @@ class NetworkSource final : public BinlogSource {
     if (ev.size() < binlog::kHeaderLen + trailer) {
       return make_error(ErrorCode::kCorrupt, "the source sent a ROTATE event too short to read");
     }
-    auto r = binlog::parse_rotate(ev.subspan(binlog::kHeaderLen, ev.size() - binlog::kHeaderLen - trailer), 8);
+    auto r = binlog::parse_rotate(
+        ev.subspan(binlog::kHeaderLen, ev.size() - binlog::kHeaderLen - trailer), 8);
     if (!r.ok()) return r.error();
     file_.assign(r->next_file);
     pos_ = r->position;

@@ -3,6 +3,8 @@
 // server's own binlog FILES gives (same rows, same order, same positions).
 // Also: heartbeats when idle, the errors of a purged binlog, a lost server,
 // a wrong password and a user without REPLICATION SLAVE.
+#include "mysql/binlog_dump.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -14,7 +16,6 @@
 
 #include "binlog/decoder.h"
 #include "binlog/value_json.h"
-#include "mysql/binlog_dump.h"
 #include "mysql/connection.h"
 #include "sandbox.h"
 #include "stream/binlog_source.h"
@@ -128,7 +129,8 @@ class BinlogDumpTest : public ::testing::Test {
                         std::to_string(id % 10) + "0')");
     }
     exec(*admin_, "BEGIN");
-    exec(*admin_, "UPDATE shop.orders SET note = CONCAT(note, '-u'), amount = amount * 2 WHERE id % 3 = 0");
+    exec(*admin_,
+         "UPDATE shop.orders SET note = CONCAT(note, '-u'), amount = amount * 2 WHERE id % 3 = 0");
     exec(*admin_, "DELETE FROM shop.orders WHERE id % 5 = 0");
     exec(*admin_, "COMMIT");
   }
@@ -293,11 +295,12 @@ TEST_F(BinlogDumpTest, CliDumpPrintsWhatDecodeOfTheFilesPrints) {
   std::string files;
   for (const auto& f : sb_->binlog_files()) files += " " + testing::shell_quote(f);
   std::string from_files, from_server;
-  ASSERT_EQ(testing::run_command(std::string(DBTRAIL_BINARY) + " binlog decode" + files, &from_files), 0);
-  const std::string dump = "DBTRAIL_SOURCE_PASSWORD=" + testing::shell_quote(sb_->password()) + " " +
-                           DBTRAIL_BINARY + " binlog dump --source-dsn " +
-                           testing::shell_quote("bintrail@tcp(127.0.0.1:" +
-                                                std::to_string(sb_->port()) + ")/");
+  ASSERT_EQ(
+      testing::run_command(std::string(DBTRAIL_BINARY) + " binlog decode" + files, &from_files), 0);
+  const std::string dump =
+      "DBTRAIL_SOURCE_PASSWORD=" + testing::shell_quote(sb_->password()) + " " + DBTRAIL_BINARY +
+      " binlog dump --source-dsn " +
+      testing::shell_quote("bintrail@tcp(127.0.0.1:" + std::to_string(sb_->port()) + ")/");
   ASSERT_EQ(testing::run_command(dump + " --server-id 31 2>&1", &from_server), 0) << from_server;
   EXPECT_GT(from_files.size(), 1000u);
   EXPECT_EQ(from_server, from_files);
@@ -317,7 +320,8 @@ TEST_F(BinlogDumpTest, WrongPasswordIsAConnectionErrorWithoutThePassword) {
   EXPECT_EQ(src.error().code, ErrorCode::kConnection);
   EXPECT_EQ(src.error().message.find("Sup3rSecretWrongPassword"), std::string::npos)
       << src.error().message;
-  EXPECT_NE(src.error().message.find("bintrail@127.0.0.1"), std::string::npos) << src.error().message;
+  EXPECT_NE(src.error().message.find("bintrail@127.0.0.1"), std::string::npos)
+      << src.error().message;
 }
 
 TEST_F(BinlogDumpTest, UserWithoutReplicationSlaveIsToldTheGrant) {
@@ -392,7 +396,8 @@ TEST(BinlogDumpLifecycle, PurgedBinlogAndServerStopGiveClearErrors) {
     exec(**admin, "PURGE BINARY LOGS TO 'mysql-bin.000003'");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_FALSE(sb.binlog_files().front().ends_with("000001")) << "PURGE did not remove mysql-bin.000001";
+  ASSERT_FALSE(sb.binlog_files().front().ends_with("000001"))
+      << "PURGE did not remove mysql-bin.000001";
 
   NetworkSourceOptions o;
   o.dsn = dsn_of(sb);
@@ -405,15 +410,15 @@ TEST(BinlogDumpLifecycle, PurgedBinlogAndServerStopGiveClearErrors) {
     for (int i = 0; i < 5 && st.ok(); ++i) {
       auto ev = (*src)->next();
       if (!ev.ok()) st = ev.error();
-
     }
     ASSERT_FALSE(st.ok()) << "the dump of a purged file did not fail";
   } else {
     st = src.error();
   }
   EXPECT_EQ(st.error().code, ErrorCode::kNotFound) << st.error().message;
-  EXPECT_NE(st.error().message.find("binlog file mysql-bin.000001 was purged on the source (error 1236)"),
-            std::string::npos)
+  EXPECT_NE(
+      st.error().message.find("binlog file mysql-bin.000001 was purged on the source (error 1236)"),
+      std::string::npos)
       << st.error().message;
   EXPECT_NE(st.error().message.find("re-snapshot"), std::string::npos);
 

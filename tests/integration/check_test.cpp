@@ -22,12 +22,12 @@ struct CliRun {
 // Runs `dbtrail check` as `user` with the password passed through the
 // environment (never on the command line).
 CliRun check(const Sandbox& sb, const std::string& user, const std::string& password,
-          const std::string& extra = "") {
+             const std::string& extra = "") {
   CliRun r;
   std::string cmd = "DBTRAIL_SOURCE_PASSWORD=" + shell_quote(password) + " " +
                     shell_quote(DBTRAIL_BINARY) + " check --source-dsn " +
-                    shell_quote(user + "@tcp(127.0.0.1:" + std::to_string(sb.port()) + ")/") +
-                    " " + extra + " 2>&1";
+                    shell_quote(user + "@tcp(127.0.0.1:" + std::to_string(sb.port()) + ")/") + " " +
+                    extra + " 2>&1";
   r.status = testing::run_command(cmd, &r.out);
   return r;
 }
@@ -103,11 +103,13 @@ TEST_F(CheckCommand, UserWithoutReplicationPrivilegesIsToldTheGrant) {
   exec(*admin_, "GRANT SELECT ON *.* TO 'reader'@'127.0.0.1'");
   CliRun r = check(sb_, "reader", "readerpw42");
   EXPECT_EQ(r.status, 10) << r.out;
-  EXPECT_TRUE(has(r.out, "FAIL  privileges           reader@127.0.0.1 lacks REPLICATION SLAVE, "
-                         "REPLICATION CLIENT"))
+  EXPECT_TRUE(has(r.out,
+                  "FAIL  privileges           reader@127.0.0.1 lacks REPLICATION SLAVE, "
+                  "REPLICATION CLIENT"))
       << r.out;
-  EXPECT_TRUE(has(r.out, "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO "
-                         "'reader'@'127.0.0.1';"))
+  EXPECT_TRUE(has(r.out,
+                  "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO "
+                  "'reader'@'127.0.0.1';"))
       << r.out;
   EXPECT_FALSE(has(r.out, "readerpw42"));
 

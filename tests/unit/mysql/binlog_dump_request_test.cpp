@@ -43,9 +43,10 @@ TEST(MySqlGtidSetBlock, SeveralUuidsAndNewlinesAsInGtidExecuted) {
 }
 
 TEST(MySqlGtidSetBlock, MalformedSetsAreInvalidArguments) {
-  for (const char* bad : {"nouuid", "3e11fa47-71ca-11e1-9e33-c80aa9429562:",
-                          "3e11fa47-71ca-11e1-9e33-c80aa942956:1", "3e11fa47-71ca-11e1-9e33-c80aa9429562:5-2",
-                          "3e11fa47-71ca-11e1-9e33-c80aa9429562:0", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-x"}) {
+  for (const char* bad :
+       {"nouuid", "3e11fa47-71ca-11e1-9e33-c80aa9429562:", "3e11fa47-71ca-11e1-9e33-c80aa942956:1",
+        "3e11fa47-71ca-11e1-9e33-c80aa9429562:5-2", "3e11fa47-71ca-11e1-9e33-c80aa9429562:0",
+        "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-x"}) {
     auto r = encode_mysql_gtid_set(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << bad;
