@@ -60,9 +60,11 @@ struct FileSourceOptions {
 };
 
 // Binlog files of `dir` in rotation order: the order of the *.index file if
-// there is exactly one, else names of the form base.NNNNNN sorted. kNotFound
-// if the directory, the start file or any binlog is missing; kCorrupt /
-// kTruncated for damaged files (a cut-off last file just ends the source).
+// there is exactly one, else names of the form base.NNNNNN sorted. Opening
+// fails with kNotFound if the directory, the start file or a later binlog is
+// missing. next() then fails with kInvalidArgument for a start position
+// inside an event, kCorrupt / kTruncated for damaged files (a cut-off LAST
+// file just ends the source: it may still be being written).
 Result<std::unique_ptr<BinlogSource>> open_file_source(const FileSourceOptions& options);
 
 struct NetworkSourceOptions {

@@ -210,6 +210,18 @@ TEST_F(BinlogDumpTest, PositionModeFromTheMiddleOfAFile) {
   EXPECT_EQ(files.artificial, 1u);  // the replayed FORMAT_DESCRIPTION
   ASSERT_EQ(files.rows.size() + 1, all.rows.size());
   EXPECT_EQ(files.rows.back(), all.rows.back());
+  // One byte into the event: refused, never read as garbage.
+  FileSourceOptions inside;
+  inside.dir = sb_->binlog_dir();
+  inside.start_file = "mysql-bin.000001";
+  inside.start_pos = second_gtid + 1;
+  auto bad = open_file_source(inside);
+  ASSERT_TRUE(bad.ok());
+  auto first = (*bad)->next();
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(first.error().message.find("is not an event boundary"), std::string::npos)
+      << first.error().message;
   auto o = net_options();
   o.dump.file = "mysql-bin.000001";
   o.dump.position = second_gtid;
