@@ -12,5 +12,8 @@ void add_binlog_commands(CLI::App& app);
 // init, index, query, status, rotate: the change index (cli/index_cli.h).
 void add_index_commands(CLI::App& app);
 void add_recover_commands(CLI::App& app);  // recover, reconstruct
+void add_check_command(CLI::App& app);
+// `binlog dump`, registered on the `binlog` subcommand.
+void add_binlog_dump_command(CLI::App& binlog);
 
 }  // namespace dbtrail::cli

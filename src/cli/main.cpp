@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   dbtrail::cli::add_binlog_commands(app);
   dbtrail::cli::add_index_commands(app);
   dbtrail::cli::add_recover_commands(app);
+  dbtrail::cli::add_binlog_dump_command(*app.get_subcommand("binlog"));
+  dbtrail::cli::add_check_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,10 +2,13 @@
 
 #include <mysql.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <mutex>
 #include <utility>
+
+#include "mysql/native_access.h"
 
 namespace dbtrail::mysql {
 namespace {
@@ -155,12 +158,66 @@ std::string scrub(std::string msg, const std::string& password) {
 
 std::once_flag g_library_once;
 
+// Maps --ssl-mode onto libmariadb 3.3: use_ssl (mysql_ssl_set) asks for TLS
+// when the server offers it; SSL_ENFORCE fails without it; a CA file makes
+// the library check the certificate chain; VERIFY_SERVER_CERT adds the host
+// name check.
+Status apply_tls(MYSQL* db, const ConnectOptions& o) {
+  if (o.ssl_mode == SslMode::kDisabled) return {};
+  bool verify = o.ssl_mode == SslMode::kVerifyCa || o.ssl_mode == SslMode::kVerifyIdentity;
+  if (verify && o.ssl_ca.empty()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      std::string("--ssl-mode ") + ssl_mode_name(o.ssl_mode) +
+                          " needs --ssl-ca (the CA certificate that signed the server's "
+                          "certificate)");
+  }
+  auto opt = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+  mysql_ssl_set(db, opt(o.ssl_key), opt(o.ssl_cert), opt(o.ssl_ca), nullptr, nullptr);
+  if (o.ssl_mode != SslMode::kPreferred) {
+    my_bool on = 1;
+    mysql_optionsv(db, MYSQL_OPT_SSL_ENFORCE, &on);
+  }
+  my_bool check_host = o.ssl_mode == SslMode::kVerifyIdentity ? 1 : 0;
+  mysql_optionsv(db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &check_host);
+  return {};
+}
+
 }  // namespace
 
 std::string Dsn::redacted() const {
   std::string host_part = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   return (user.empty() ? "" : user + "@") + host_part + ":" + std::to_string(port) +
          (database.empty() ? "" : "/" + database);
+}
+
+Result<SslMode> parse_ssl_mode(std::string_view text) {
+  std::string t;
+  for (char c : text)
+    t.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (t == "disabled") return SslMode::kDisabled;
+  if (t == "preferred") return SslMode::kPreferred;
+  if (t == "required") return SslMode::kRequired;
+  if (t == "verify-ca") return SslMode::kVerifyCa;
+  if (t == "verify-identity") return SslMode::kVerifyIdentity;
+  return make_error(ErrorCode::kInvalidArgument,
+                    "unknown --ssl-mode '" + std::string(text) +
+                        "'; use disabled, preferred, required, verify-ca or verify-identity");
+}
+
+const char* ssl_mode_name(SslMode mode) {
+  switch (mode) {
+    case SslMode::kDisabled:
+      return "disabled";
+    case SslMode::kPreferred:
+      return "preferred";
+    case SslMode::kRequired:
+      return "required";
+    case SslMode::kVerifyCa:
+      return "verify-ca";
+    case SslMode::kVerifyIdentity:
+      return "verify-identity";
+  }
+  return "?";
 }
 
 Result<Dsn> parse_dsn(std::string_view text) {
@@ -191,6 +248,25 @@ Connection::Connection(std::unique_ptr<Impl> impl, Dsn dsn)
 
 Connection::~Connection() = default;
 
+MYSQL* NativeAccess::handle(Connection& c) { return c.impl_->db; }
+Error NativeAccess::error(const Connection& c, const char* what) {
+  return c.error_from_server(what);
+}
+
+std::string Connection::server_description() const {
+  return std::string(server_is_mariadb() ? "MariaDB " : "MySQL ") +
+         mysql_get_server_info(impl_->db);
+}
+
+bool Connection::server_is_mariadb() const {
+  // MariaDB 10.x+ announces "5.5.5-10.11.6-MariaDB" to old clients; the
+  // library strips the prefix, the name stays.
+  std::string_view v = mysql_get_server_info(impl_->db);
+  return v.find("MariaDB") != std::string_view::npos;
+}
+
+unsigned long Connection::server_version() const { return mysql_get_server_version(impl_->db); }
+
 Error Connection::error_from_server(const char* what) const {
   std::string msg = std::string(what) + " on " + dsn_.redacted() +
                     " failed: " + mysql_error(impl_->db) + " (error " +
@@ -214,12 +290,29 @@ Result<std::unique_ptr<Connection>> Connection::open(const Dsn& dsn,
   mysql_optionsv(db, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
   mysql_optionsv(db, MYSQL_OPT_PROTOCOL, &protocol);
   mysql_optionsv(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  DBT_TRY(apply_tls(db, options));
 
   std::unique_ptr<Connection> conn(new Connection(std::move(impl), dsn));
   if (!mysql_real_connect(db, dsn.host.c_str(), dsn.user.c_str(), dsn.password.c_str(),
                           dsn.database.empty() ? nullptr : dsn.database.c_str(), dsn.port, nullptr,
                           0)) {
-    return conn->error_from_server("connecting");
+    Error e = conn->error_from_server("connecting");
+    if (mysql_errno(db) == 1045) {
+      e.message +=
+          "; check the user name and password, and that the account's host part "
+          "allows connections from this machine";
+    }
+    return e;
+  }
+  // libmariadb 3.3 may settle for a plain connection even when TLS was
+  // enforced (servers without a certificate): never let required mean "maybe".
+  if (options.ssl_mode != SslMode::kDisabled && options.ssl_mode != SslMode::kPreferred &&
+      mysql_get_ssl_cipher(db) == nullptr) {
+    return make_error(ErrorCode::kConnection,
+                      "connecting on " + dsn.redacted() + " with --ssl-mode " +
+                          ssl_mode_name(options.ssl_mode) +
+                          " failed: the server did not agree to TLS; configure ssl_cert/ssl_key "
+                          "on the server, or choose --ssl-mode preferred/disabled");
   }
   return conn;
 }

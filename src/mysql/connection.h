@@ -34,10 +34,27 @@ struct Dsn {
 // Parses a DSN. On error the message quotes the DSN with its password removed.
 Result<Dsn> parse_dsn(std::string_view text);
 
+// TLS modes, as the MySQL clients name them (--ssl-mode).
+//   disabled         never TLS
+//   preferred        TLS when the server offers it, else plain (the default)
+//   required         TLS or fail; the certificate is not checked
+//   verify-ca        TLS, certificate chain checked against ssl_ca
+//   verify-identity  verify-ca plus the host name must match the certificate
+enum class SslMode { kDisabled, kPreferred, kRequired, kVerifyCa, kVerifyIdentity };
+
+// Parses "disabled|preferred|required|verify-ca|verify-identity" (case-insensitive,
+// '_' accepted for '-'). kInvalidArgument otherwise.
+Result<SslMode> parse_ssl_mode(std::string_view text);
+const char* ssl_mode_name(SslMode mode);
+
 struct ConnectOptions {
   unsigned connect_timeout_s = 10;
   unsigned read_timeout_s = 30;
   unsigned write_timeout_s = 30;
+  SslMode ssl_mode = SslMode::kPreferred;
+  std::string ssl_ca;    // PEM file of the CA(s); required by verify-ca/verify-identity
+  std::string ssl_cert;  // client certificate (PEM), optional
+  std::string ssl_key;   // its private key (PEM), optional
 };
 
 using Row = std::vector<std::optional<std::string>>;  // nullopt = SQL NULL
@@ -74,7 +91,14 @@ class Connection {
 
   const Dsn& dsn() const { return dsn_; }
 
+  // "MariaDB 10.11.6" / "MySQL 8.0.36": flavor and version from the handshake.
+  std::string server_description() const;
+  bool server_is_mariadb() const;
+  // Version as major*10000 + minor*100 + patch (100 for 0.1.0).
+  unsigned long server_version() const;
+
  private:
+  friend struct NativeAccess;  // src/mysql internals reach the MYSQL* through it
   struct Impl;
   Connection(std::unique_ptr<Impl> impl, Dsn dsn);
   Error error_from_server(const char* what) const;

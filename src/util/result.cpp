@@ -13,6 +13,7 @@ const char* error_code_name(ErrorCode c) {
     case ErrorCode::kIo: return "io";
     case ErrorCode::kConnection: return "connection";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kPrerequisite: return "prerequisite";
   }
   return "unknown";
 }

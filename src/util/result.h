@@ -19,6 +19,7 @@ enum class ErrorCode : int {
   kIo = 7,                // operating system refused a read or write
   kConnection = 8,        // a server could not be reached or refused us
   kInternal = 9,          // a bug in dbtrail: please report
+  kPrerequisite = 10,     // the source is not configured as dbtrail needs (dbtrail check)
 };
 
 inline int exit_code(ErrorCode c) { return static_cast<int>(c); }

@@ -1,0 +1,170 @@
+// `dbtrail check --source-dsn DSN`: the source's prerequisites, one
+// pass/warn/fail line each with its fix. Exit 0 when nothing fails (warnings
+// allowed), kPrerequisite when something does, kConnection when the source
+// cannot be asked.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "cli/commands.h"
+#include "mysql/connection.h"
+#include "mysql/prereq_check.h"
+#include "util/json_writer.h"
+
+namespace dbtrail::cli {
+namespace {
+
+struct CheckArgs {
+  std::string source_dsn;
+  std::string password_file;
+  std::string format = "text";
+  std::string ssl_mode = "preferred";
+  std::string ssl_ca, ssl_cert, ssl_key;
+  unsigned connect_timeout = 10;
+};
+
+Result<std::string> read_password_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::kNotFound,
+                      "cannot read --source-password-file " + path + ": no such readable file");
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string pw = s.str();
+  while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
+  return pw;
+}
+
+void print_text(const mysql::CheckReport& rep) {
+  std::printf("source %s: %s\n", rep.source.c_str(), rep.server.c_str());
+  for (const auto& it : rep.items) {
+    const char* tag = it.level == mysql::CheckLevel::kPass   ? "PASS"
+                      : it.level == mysql::CheckLevel::kWarn ? "WARN"
+                                                             : "FAIL";
+    std::printf("%s  %-20s %s\n", tag, it.name.c_str(), it.detail.c_str());
+    if (it.level == mysql::CheckLevel::kPass || it.fix.empty()) continue;
+    // Multi-line fixes (one ALTER per table) stay aligned under "fix:".
+    std::string fix = it.fix;
+    for (size_t p = fix.find('\n'); p != std::string::npos; p = fix.find('\n', p + 1))
+      fix.insert(p + 1, "            ");
+    std::printf("      fix:  %s\n", fix.c_str());
+  }
+  std::printf("%zu passed, %zu warning(s), %zu failed\n", rep.count(mysql::CheckLevel::kPass),
+              rep.count(mysql::CheckLevel::kWarn), rep.count(mysql::CheckLevel::kFail));
+}
+
+void print_json(const mysql::CheckReport& rep) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("source");
+  w.string(rep.source);
+  w.key("server");
+  w.string(rep.server);
+  w.key("ok");
+  w.boolean(rep.count(mysql::CheckLevel::kFail) == 0);
+  w.key("checks");
+  w.begin_array();
+  for (const auto& it : rep.items) {
+    w.begin_object();
+    w.key("name");
+    w.string(it.name);
+    w.key("status");
+    w.string(mysql::check_level_name(it.level));
+    w.key("detail");
+    w.string(it.detail);
+    w.key("fix");
+    if (it.fix.empty()) {
+      w.null();
+    } else {
+      w.string(it.fix);
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.key("summary");
+  w.begin_object();
+  for (auto level :
+       {mysql::CheckLevel::kPass, mysql::CheckLevel::kWarn, mysql::CheckLevel::kFail}) {
+    w.key(mysql::check_level_name(level));
+    w.uint64(rep.count(level));
+  }
+  w.end_object();
+  w.end_object();
+  std::printf("%s\n", out.c_str());
+}
+
+int fail(const Error& e) {
+  std::fprintf(stderr, "dbtrail: error: %s\n", e.message.c_str());
+  return exit_code(e.code);
+}
+
+int run_check(const CheckArgs& a) {
+  auto dsn = mysql::parse_dsn(a.source_dsn);
+  if (!dsn.ok()) return fail(dsn.error());
+  if (!a.password_file.empty()) {
+    auto pw = read_password_file(a.password_file);
+    if (!pw.ok()) return fail(pw.error());
+    dsn->password = std::move(*pw);
+  }
+  mysql::ConnectOptions co;
+  auto mode = mysql::parse_ssl_mode(a.ssl_mode);
+  if (!mode.ok()) return fail(mode.error());
+  co.ssl_mode = *mode;
+  co.ssl_ca = a.ssl_ca;
+  co.ssl_cert = a.ssl_cert;
+  co.ssl_key = a.ssl_key;
+  co.connect_timeout_s = a.connect_timeout;
+  auto conn = mysql::Connection::open(*dsn, co);
+  if (!conn.ok()) return fail(conn.error());
+  auto rep = mysql::run_prereq_checks(**conn);
+  if (!rep.ok()) return fail(rep.error());
+  if (a.format == "json") {
+    print_json(*rep);
+  } else {
+    print_text(*rep);
+  }
+  std::fflush(stdout);
+  if (rep->count(mysql::CheckLevel::kFail) > 0) {
+    std::fprintf(stderr,
+                 "dbtrail: error: %zu prerequisite(s) failed on %s; apply the fixes above "
+                 "and run dbtrail check again\n",
+                 rep->count(mysql::CheckLevel::kFail), rep->source.c_str());
+    return exit_code(ErrorCode::kPrerequisite);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app) {
+  auto a = std::make_shared<CheckArgs>();
+  auto* cmd =
+      app.add_subcommand("check",
+                         "Check a source's prerequisites (binlog settings, InnoDB, primary keys, "
+                         "privileges, retention): one pass/warn/fail line each, with the fix");
+  cmd->add_option("--source-dsn", a->source_dsn,
+                  "Source DSN: mysql://user:pass@host:port/ or user:pass@tcp(host:port)/; leave "
+                  "the password out to take it from DBTRAIL_SOURCE_PASSWORD or "
+                  "--source-password-file")
+      ->required();
+  cmd->add_option("--source-password-file", a->password_file,
+                  "File holding the source password (keeps it out of the process list)");
+  cmd->add_option("--format", a->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--ssl-mode", a->ssl_mode,
+                  "disabled|preferred|required|verify-ca|verify-identity")
+      ->capture_default_str();
+  cmd->add_option("--ssl-ca", a->ssl_ca, "CA certificate (PEM) for verify-ca/verify-identity");
+  cmd->add_option("--ssl-cert", a->ssl_cert, "Client certificate (PEM)");
+  cmd->add_option("--ssl-key", a->ssl_key, "Client private key (PEM)");
+  cmd->add_option("--connect-timeout", a->connect_timeout, "Seconds to wait for the connection")
+      ->capture_default_str();
+  cmd->callback([a] { exit_status() = run_check(*a); });
+}
+
+}  // namespace dbtrail::cli
