@@ -1,5 +1,7 @@
 #include "index/mysql_store_sql.h"
 
+#include "index/json_strings.h"
+
 #include <charconv>
 #include <cstdio>
 
@@ -10,88 +12,6 @@ namespace dbtrail::index::mysql_sql {
 namespace {
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-bool read_hex4(std::string_view s, size_t& i, uint32_t& v) {
-  if (i + 4 > s.size()) return false;
-  v = 0;
-  for (size_t k = 0; k < 4; ++k) {
-    char c = s[i + k];
-    v <<= 4;
-    if (c >= '0' && c <= '9') v |= static_cast<uint32_t>(c - '0');
-    else if (c >= 'a' && c <= 'f') v |= static_cast<uint32_t>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') v |= static_cast<uint32_t>(c - 'A' + 10);
-    else return false;
-  }
-  i += 4;
-  return true;
-}
-
-void skip_ws(std::string_view s, size_t& i) {
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
-}
-
-// A JSON string starting at s[i] == '"'; leaves i after the closing quote.
-bool read_string(std::string_view s, size_t& i, std::string& out) {
-  if (i >= s.size() || s[i] != '"') return false;
-  ++i;
-  out.clear();
-  while (i < s.size()) {
-    char c = s[i++];
-    if (c == '"') return true;
-    if (c != '\\') {
-      out += c;
-      continue;
-    }
-    if (i >= s.size()) return false;
-    char e = s[i++];
-    switch (e) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'u': {
-        uint32_t cp = 0;
-        if (!read_hex4(s, i, cp)) return false;
-        if (cp >= 0xD800 && cp < 0xDC00) {  // high surrogate: a low one must follow
-          uint32_t lo = 0;
-          if (i + 2 > s.size() || s[i] != '\\' || s[i + 1] != 'u') return false;
-          i += 2;
-          if (!read_hex4(s, i, lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          return false;
-        }
-        append_utf8(out, cp);
-        break;
-      }
-      default:
-        return false;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -147,45 +67,13 @@ std::string identifier(std::string_view name) {
   return out;
 }
 
+// One JSON string-array codec for both backends (index/json_strings.h).
 std::string string_array_json(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    JsonWriter::append_escaped(out, items[i]);
-  }
-  out += ']';
-  return out;
+  return json_string_array(items);
 }
 
 bool parse_string_array_json(std::string_view s, std::vector<std::string>& out) {
-  out.clear();
-  size_t i = 0;
-  skip_ws(s, i);
-  if (i >= s.size() || s[i] != '[') return false;
-  ++i;
-  skip_ws(s, i);
-  if (i < s.size() && s[i] == ']') {
-    ++i;
-  } else {
-    for (;;) {
-      std::string item;
-      skip_ws(s, i);
-      if (!read_string(s, i, item)) return false;
-      out.push_back(std::move(item));
-      skip_ws(s, i);
-      if (i < s.size() && s[i] == ',') {
-        ++i;
-        continue;
-      }
-      if (i < s.size() && s[i] == ']') {
-        ++i;
-        break;
-      }
-      return false;
-    }
-  }
-  skip_ws(s, i);
-  return i == s.size();
+  return parse_json_string_array(s, out);
 }
 
 std::string member_path(std::string_view name) {
