@@ -2,7 +2,6 @@
 // (and offset), a distinct exit code, and every valid row before the damage.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <array>
@@ -12,7 +11,15 @@
 #include <iterator>
 #include <string>
 
+#include "cli_run.h"
+
 namespace {
+
+// One private temp folder for this file's runs and inputs.
+const std::filesystem::path& tmp() {
+  static dbtrail::testing::ScopedTempDir dir;
+  return dir.path();
+}
 
 struct CliRun {
   int code = -1;
@@ -21,18 +28,8 @@ struct CliRun {
 };
 
 CliRun run(const std::string& args) {
-  std::string errfile = ::testing::TempDir() + "/dbtrail_err.txt";
-  std::string cmd = std::string(DBTRAIL_BINARY) + " " + args + " 2>" + errfile;
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 65536> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  std::ifstream e(errfile);
-  r.err.assign(std::istreambuf_iterator<char>(e), std::istreambuf_iterator<char>());
-  return r;
+  auto r = dbtrail::testing::run_command(std::string(DBTRAIL_BINARY) + " " + args, tmp());
+  return {r.exit_code, r.out, r.err};
 }
 
 std::string fixture(const std::string& rel) {
@@ -41,7 +38,7 @@ std::string fixture(const std::string& rel) {
 
 // `name` may include a sub-folder ("a/x.bin"); it is created.
 std::string write_temp(const std::string& name, const std::string& bytes) {
-  std::string path = ::testing::TempDir() + "/" + name;
+  std::string path = (tmp() / name).string();
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream(path, std::ios::binary) << bytes;
   return path;
@@ -68,7 +65,7 @@ TEST(CliErrors, TextFileIsNotABinlog) {
 }
 
 TEST(CliErrors, DirectoryIsABadArgument) {
-  CliRun r = run("binlog decode " + ::testing::TempDir());
+  CliRun r = run("binlog decode " + tmp().string());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
 }

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <string>
 
+#include "cli_run.h"
+
 namespace {
 
 const std::string kBin = DBTRAIL_BINARY;
@@ -22,16 +24,9 @@ struct CliRun {
 };
 
 CliRun run(const std::string& args) {
-  CliRun r;
-  std::string cmd = kBin + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  static dbtrail::testing::ScopedTempDir tmp;
+  auto r = dbtrail::testing::run_command(kBin + " " + args, tmp.path());
+  return {r.exit_code, r.out + r.err};
 }
 
 class IndexCli : public ::testing::Test {

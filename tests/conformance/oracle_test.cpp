@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "oracle_compare.h"
+#include "cli_run.h"
 #include "oracle_parse.h"
 
 namespace dbtrail::conformance {
@@ -48,66 +49,13 @@ constexpr size_t kMinValues = 1000;
 
 // ---- processes and files -----------------------------------------------------
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
+using dbtrail::testing::CommandResult;
+using dbtrail::testing::read_file;
+using dbtrail::testing::shell_quote;
+using TempDir = dbtrail::testing::ScopedTempDir;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/dbtrail-oracle-XXXXXX";
-    if (mkdtemp(tmpl) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `cmd` through the shell; stdout captured through the pipe, stderr
-// through a file in `tmp`.
 CommandResult run(const std::string& cmd, const fs::path& tmp) {
-  CommandResult r;
-  fs::path err = tmp / "stderr.txt";
-  std::string full = cmd + " 2>" + shell_quote(err.string());
-  FILE* p = popen(full.c_str(), "r");
-  if (p == nullptr) {
-    r.err = "popen failed for: " + cmd;
-    return r;
-  }
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.err = read_file(err);
-  return r;
+  return dbtrail::testing::run_command(cmd, tmp);
 }
 
 // gunzips `src` into `dst` (zlib); false on any error.

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "cli_run.h"
+
 namespace dbtrail::conformance {
 namespace {
 
@@ -24,55 +26,14 @@ namespace fs = std::filesystem;
 
 const fs::path kFixtures = fs::path(DBTRAIL_SHARED_DIR) / "fixtures" / "binlog";
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/dbtrail-parallel-XXXXXX";
-    if (mkdtemp(tmpl) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct DecodeRun {
-  int exit_code = -1;
-  std::string out, err;
-};
+using dbtrail::testing::shell_quote;
+using DecodeRun = dbtrail::testing::CommandResult;
+using TempDir = dbtrail::testing::ScopedTempDir;
+std::string quote(const std::string& s) { return shell_quote(s); }
+std::string slurp(const fs::path& p) { return dbtrail::testing::read_file(p); }
 
 DecodeRun decode(const std::string& args, const fs::path& tmp) {
-  DecodeRun r;
-  fs::path err = tmp / "stderr.txt";
-  std::string cmd = quote(DBTRAIL_BINARY) + " binlog decode " + args + " 2>" + quote(err.string());
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.err = slurp(err);
-  return r;
+  return dbtrail::testing::run_command(quote(DBTRAIL_BINARY) + " binlog decode " + args, tmp);
 }
 
 std::vector<fs::path> fixtures() {
