@@ -88,7 +88,7 @@ Result<std::string> decode_events(const std::string& path, const DecodeOptions& 
 Result<std::string> decode_file(const std::string& path, const DecodeOptions& o,
                                 binlog::Decoder& dec, ChangePrinter& out,
                                 ParallelRowsPrinter* par) {
-  auto opened = InputFile::open(path);
+  auto opened = InputFile::open(path, o.follow);
   if (!opened.ok()) return opened.error();
   InputFile& in = opened.value();
   std::string name = std::filesystem::path(path).filename().string();

@@ -97,7 +97,7 @@ int run_index(const IndexOptions& o) {
   for (const auto& path : files) {
     auto in = InputFile::open(path);
     if (!in.ok()) return report(in.error());
-    const std::string& data = in.value().data();
+    std::string_view data = in.value().data();
     binlog::Bytes bytes(reinterpret_cast<const uint8_t*>(data.data()), data.size());
     auto r = indexer.index_file(stored_name(path), bytes);
     if (!r.ok()) return report(r.error());

@@ -1,5 +1,9 @@
 #include "cli/input_file.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cerrno>
@@ -9,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <utility>
 
 namespace dbtrail::cli {
 
@@ -42,7 +47,23 @@ Result<std::string> read_gzip(const std::string& path) {
 
 }  // namespace
 
-Result<InputFile> InputFile::open(const std::string& path) {
+InputFile& InputFile::operator=(InputFile&& o) noexcept {
+  if (this != &o) {
+    if (map_) munmap(const_cast<char*>(map_), map_len_);
+    path_ = std::move(o.path_);
+    data_ = std::move(o.data_);
+    map_ = std::exchange(o.map_, nullptr);
+    map_len_ = std::exchange(o.map_len_, 0);
+    growable_ = o.growable_;
+  }
+  return *this;
+}
+
+InputFile::~InputFile() {
+  if (map_) munmap(const_cast<char*>(map_), map_len_);
+}
+
+Result<InputFile> InputFile::open(const std::string& path, bool follow) {
   InputFile f;
   f.path_ = path;
   if (path == "-") {
@@ -60,6 +81,24 @@ Result<InputFile> InputFile::open(const std::string& path) {
     return make_error(ErrorCode::kInvalidArgument,
                       path + " is a directory; name the binlog files in it (e.g. " + path +
                           "/mysql-bin.000001), or a shell glob of them");
+  }
+  if (!follow) {
+    // Map it: a large binlog is then read straight from the page cache.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      struct stat st {};
+      if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        void* m = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (m != MAP_FAILED) {
+          ::close(fd);
+          f.map_ = static_cast<const char*>(m);
+          f.map_len_ = static_cast<size_t>(st.st_size);
+          return f;
+        }
+      }
+      ::close(fd);
+    }
+    // Not mappable (empty, special file, mmap refused): read it below.
   }
   errno = 0;
   std::FILE* fp = std::fopen(path.c_str(), "rb");
@@ -84,7 +123,7 @@ Result<InputFile> InputFile::open(const std::string& path) {
 }
 
 Result<size_t> InputFile::read_more() {
-  if (!growable_) return size_t{0};
+  if (!growable_ || map_) return size_t{0};
   std::FILE* fp = std::fopen(path_.c_str(), "rb");
   if (!fp) return io_error(path_, "cannot reopen");
   std::fseek(fp, 0, SEEK_END);
