@@ -99,7 +99,7 @@ class Gen {
     return s + "'";
   }
   std::string text() {
-    static const char* pieces[] = {"a", "'", "\\\\", "é", "😀", "false", " ", "|", "null", "中"};
+    static const char* pieces[] = {"a", "''", "\\\\", "é", "😀", "false", " ", "|", "null", "中"};
     std::string s = "'";
     for (size_t i = 0, n = u(12); i < n; ++i) s += pieces[u(10)];
     return s + "'";
@@ -134,7 +134,7 @@ std::string Gen::value(size_t i) {
   switch (i) {
     case 0: return std::to_string(static_cast<int>(u(256)) - 128);
     case 1: return std::to_string(chance(30) ? 4294967295u : u(4294967296u));
-    case 2: return chance(30) ? "-9223372036854775807" : std::to_string(u(1ull << 62)) + "1";
+    case 2: return chance(30) ? "-9223372036854775807" : std::to_string(u(1ull << 59)) + "7";
     case 3: return chance(30) ? "18446744073709551615" : std::to_string(u(UINT64_MAX));
     case 4: return (chance(50) ? "-" : "") + std::to_string(u(1ull << 60)) + "." + std::to_string(u(1000000));
     case 5: return std::to_string(static_cast<double>(u(100000)) / 8.0);
