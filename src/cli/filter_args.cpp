@@ -29,10 +29,14 @@ Result<index::QueryFilter> make_query_filter(const FilterArgs& a) {
   if (!a.event_type.empty()) {
     std::string t = a.event_type;
     std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::toupper(c); });
-    if (t == "INSERT") f.type = index::ChangeType::kInsert;
-    else if (t == "UPDATE") f.type = index::ChangeType::kUpdate;
-    else if (t == "DELETE") f.type = index::ChangeType::kDelete;
-    else return invalid("--event-type \"" + a.event_type + "\" is not INSERT, UPDATE or DELETE");
+    if (t == "INSERT")
+      f.type = index::ChangeType::kInsert;
+    else if (t == "UPDATE")
+      f.type = index::ChangeType::kUpdate;
+    else if (t == "DELETE")
+      f.type = index::ChangeType::kDelete;
+    else
+      return invalid("--event-type \"" + a.event_type + "\" is not INSERT, UPDATE or DELETE");
   }
   if (!a.gtid.empty()) f.gtid = a.gtid;
   if (!a.since.empty()) {

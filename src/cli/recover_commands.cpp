@@ -14,13 +14,13 @@
 #include "cli/commands.h"
 #include "cli/filter_args.h"
 #include "index/store.h"
-#include "stream/change_builder.h"
 #include "mysql/connection.h"
 #include "mysql/schema_lookup.h"
 #include "recover/decode_lines.h"
 #include "recover/live_rows.h"
 #include "recover/reconstruct.h"
 #include "recover/reversal_sql.h"
+#include "stream/change_builder.h"
 #include "util/json_writer.h"
 
 namespace dbtrail::cli {
@@ -313,7 +313,8 @@ void add_recover_commands(CLI::App& app) {
   rec->add_option("--pk", ro->filter.pk,
                   "Only this row: primary-key values, composite as a|b (--index only)");
   rec->add_option("--since", ro->filter.since, "Changes from this time (ISO 8601, UTC, inclusive)");
-  rec->add_option("--until", ro->filter.until, "Changes up to this time (ISO 8601, UTC, inclusive)");
+  rec->add_option("--until", ro->filter.until,
+                  "Changes up to this time (ISO 8601, UTC, inclusive)");
   rec->add_option("--event-type", ro->filter.event_type, "Only INSERT, UPDATE or DELETE changes");
   rec->add_option("--gtid", ro->filter.gtid, "Only the changes of this transaction");
   rec->add_option("--format", ro->format,

@@ -2,9 +2,8 @@
 // shared binlog fixtures can show, through the real binary: `dbtrail index`
 // into a fresh SQLite index, then `dbtrail query`. The defects that need a
 // live server are in tests/integration/defects_test.cpp.
-#include <sys/wait.h>
-
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>

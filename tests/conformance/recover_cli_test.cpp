@@ -1,9 +1,8 @@
 // `dbtrail recover` / `dbtrail reconstruct` over the change index (--index):
 // each kind of bad input is one error line with its own exit code, found
 // before any server is contacted (the DSN here points nowhere).
-#include <sys/wait.h>
-
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -37,7 +36,8 @@ TEST(RecoverCli, BadInputOverTheIndexIsOneLineWithItsExitCode) {
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
   const std::string loc = "sqlite:" + dir + "/idx";
-  CliRun idx = run("index --index " + loc + " --files " + kFix + "rust_mysql_common/mariadb-bin.000001");
+  CliRun idx =
+      run("index --index " + loc + " --files " + kFix + "rust_mysql_common/mariadb-bin.000001");
   ASSERT_EQ(idx.code, 0) << idx.out;
   const std::string dsn = " --source-dsn 'mysql://u:hunter2@127.0.0.1:1/'";
   const std::string rec = "recover --index " + loc + dsn + " ";

@@ -141,11 +141,13 @@ mysql::Connection* Defects::conn_ = nullptr;
 // "false" was stored as JSON false.
 TEST_F(Defects, D5_BlobAndTextRoundTripThroughRecoverAsBytesAndStrings) {
   exec("CREATE DATABASE IF NOT EXISTS d5");
-  exec("CREATE TABLE d5.t (id INT PRIMARY KEY, b BLOB, lb LONGBLOB, t TEXT CHARACTER SET utf8mb4, "
-       "j JSON)");
-  exec("INSERT INTO d5.t VALUES (1, X'00FF0061', X'DEADBEEF00', 'false', '\"false\"'), "
-       "(2, X'', REPEAT(X'00', 3000), 'true', 'false'), (3, X'414243', NULL, 'null', 'null'), "
-       "(4, 'AAE=', X'01', '123', '123')");
+  exec(
+      "CREATE TABLE d5.t (id INT PRIMARY KEY, b BLOB, lb LONGBLOB, t TEXT CHARACTER SET utf8mb4, "
+      "j JSON)");
+  exec(
+      "INSERT INTO d5.t VALUES (1, X'00FF0061', X'DEADBEEF00', 'false', '\"false\"'), "
+      "(2, X'', REPEAT(X'00', 3000), 'true', 'false'), (3, X'414243', NULL, 'null', 'null'), "
+      "(4, 'AAE=', X'01', '123', '123')");
   ASSERT_FALSE(HasFatalFailure());
   const std::string before = one("CHECKSUM TABLE d5.t EXTENDED");
   const std::string hex1 = one("SELECT HEX(b) FROM d5.t WHERE id = 1");
@@ -181,11 +183,14 @@ TEST_F(Defects, D5_BlobAndTextRoundTripThroughRecoverAsBytesAndStrings) {
 // high bit set shown negative.
 TEST_F(Defects, D6_BigAndUnsignedIntegersExactThroughIndexAndQuery) {
   exec("CREATE DATABASE IF NOT EXISTS d6");
-  exec("CREATE TABLE d6.t (id BIGINT UNSIGNED PRIMARY KEY, s BIGINT, u BIGINT UNSIGNED, "
-       "iu INT UNSIGNED, tu TINYINT UNSIGNED)");
-  exec("INSERT INTO d6.t VALUES (18446744073709551615, 9007199254740993, 9223372036854775808, "
-       "4294967295, 255), (9007199254740993, -9223372036854775808, 18446744073709551614, 2147483648, "
-       "128)");
+  exec(
+      "CREATE TABLE d6.t (id BIGINT UNSIGNED PRIMARY KEY, s BIGINT, u BIGINT UNSIGNED, "
+      "iu INT UNSIGNED, tu TINYINT UNSIGNED)");
+  exec(
+      "INSERT INTO d6.t VALUES (18446744073709551615, 9007199254740993, 9223372036854775808, "
+      "4294967295, 255), (9007199254740993, -9223372036854775808, 18446744073709551614, "
+      "2147483648, "
+      "128)");
   index_all("d6");
   ASSERT_FALSE(HasFatalFailure());
   auto rows = query("--schema d6 --table t --pk 18446744073709551615");
@@ -272,8 +277,9 @@ TEST_F(Defects, D9_HugeRowsKeptAndLongKeysFindable) {
 // after them.
 TEST_F(Defects, D11_GeneratedColumnsDoNotShiftNames) {
   exec("CREATE DATABASE IF NOT EXISTS d11");
-  exec("CREATE TABLE d11.t (id INT PRIMARY KEY, a INT, v INT AS (a * 2) VIRTUAL, "
-       "s VARCHAR(20) AS (CONCAT('s', a)) STORED, b VARCHAR(20), c INT)");
+  exec(
+      "CREATE TABLE d11.t (id INT PRIMARY KEY, a INT, v INT AS (a * 2) VIRTUAL, "
+      "s VARCHAR(20) AS (CONCAT('s', a)) STORED, b VARCHAR(20), c INT)");
   exec("INSERT INTO d11.t (id, a, b, c) VALUES (1, 5, 'bee', 7)");
   wait_past(now());
   const int64_t since = now();

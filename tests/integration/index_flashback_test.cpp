@@ -116,42 +116,84 @@ struct Column {
   const char* type;
 };
 const Column kColumns[] = {
-    {"c_ti", "TINYINT"},           {"c_iu", "INT UNSIGNED"},
-    {"c_bi", "BIGINT"},            {"c_biu", "BIGINT UNSIGNED"},
-    {"c_dec", "DECIMAL(40,12)"},   {"c_f", "FLOAT"},
-    {"c_d", "DOUBLE"},             {"c_year", "YEAR"},
-    {"c_date", "DATE"},            {"c_time", "TIME(3)"},
-    {"c_dt", "DATETIME(6)"},       {"c_ts", "TIMESTAMP(6) NULL"},
-    {"c_vc", "VARCHAR(120) CHARACTER SET utf8mb4"}, {"c_text", "TEXT CHARACTER SET utf8mb4"},
-    {"c_bin", "BINARY(5)"},        {"c_blob", "BLOB"},
-    {"c_enum", "ENUM('x','y','z z')"}, {"c_set", "SET('p','q','r')"},
-    {"c_bit", "BIT(13)"},          {"c_json", "JSON"},
+    {"c_ti", "TINYINT"},
+    {"c_iu", "INT UNSIGNED"},
+    {"c_bi", "BIGINT"},
+    {"c_biu", "BIGINT UNSIGNED"},
+    {"c_dec", "DECIMAL(40,12)"},
+    {"c_f", "FLOAT"},
+    {"c_d", "DOUBLE"},
+    {"c_year", "YEAR"},
+    {"c_date", "DATE"},
+    {"c_time", "TIME(3)"},
+    {"c_dt", "DATETIME(6)"},
+    {"c_ts", "TIMESTAMP(6) NULL"},
+    {"c_vc", "VARCHAR(120) CHARACTER SET utf8mb4"},
+    {"c_text", "TEXT CHARACTER SET utf8mb4"},
+    {"c_bin", "BINARY(5)"},
+    {"c_blob", "BLOB"},
+    {"c_enum", "ENUM('x','y','z z')"},
+    {"c_set", "SET('p','q','r')"},
+    {"c_bit", "BIT(13)"},
+    {"c_json", "JSON"},
 };
 constexpr size_t kColumnCount = sizeof kColumns / sizeof *kColumns;
 
 std::string Gen::value(size_t i) {
   if (chance(8)) return "NULL";
   switch (i) {
-    case 0: return std::to_string(static_cast<int>(u(256)) - 128);
-    case 1: return std::to_string(chance(30) ? 4294967295u : u(4294967296u));
-    case 2: return chance(30) ? "-9223372036854775807" : std::to_string(u(1ull << 59)) + "7";
-    case 3: return chance(30) ? "18446744073709551615" : std::to_string(u(UINT64_MAX));
-    case 4: return (chance(50) ? "-" : "") + std::to_string(u(1ull << 60)) + "." + std::to_string(u(1000000));
-    case 5: return std::to_string(static_cast<double>(u(100000)) / 8.0);
-    case 6: return chance(20) ? "9007199254740993" : std::to_string(static_cast<double>(u(1ull << 40)) / 3.0);
-    case 7: return std::to_string(1901 + u(255));
-    case 8: return "'" + std::to_string(1000 + u(9000)) + "-0" + std::to_string(1 + u(9)) + "-1" + std::to_string(u(10)) + "'";
-    case 9: return "'-" + std::to_string(u(838)) + ":1" + std::to_string(u(10)) + ":0" + std::to_string(u(10)) + ".123'";
-    case 10: return "'2019-0" + std::to_string(1 + u(9)) + "-2" + std::to_string(u(8)) + " 1" + std::to_string(u(10)) + ":30:00.00" + std::to_string(u(10000)) + "'";
-    case 11: return "FROM_UNIXTIME(" + std::to_string(1 + u(2147483646)) + ".25)";
-    case 12: return text();
-    case 13: return text();
-    case 14: return hex(5);
-    case 15: return hex(400);
-    case 16: { static const char* e[] = {"'x'", "'y'", "'z z'"}; return e[u(3)]; }
-    case 17: { static const char* e[] = {"''", "'p'", "'q,r'"}; return e[u(3)]; }
-    case 18: return std::to_string(u(8192));
-    default: { static const char* j[] = {"'{\"a\": [1, 2.5, null]}'", "'\"false\"'", "'false'", "'[]'", "'18446744073709551615'"}; return j[u(5)]; }
+    case 0:
+      return std::to_string(static_cast<int>(u(256)) - 128);
+    case 1:
+      return std::to_string(chance(30) ? 4294967295u : u(4294967296u));
+    case 2:
+      return chance(30) ? "-9223372036854775807" : std::to_string(u(1ull << 59)) + "7";
+    case 3:
+      return chance(30) ? "18446744073709551615" : std::to_string(u(UINT64_MAX));
+    case 4:
+      return (chance(50) ? "-" : "") + std::to_string(u(1ull << 60)) + "." +
+             std::to_string(u(1000000));
+    case 5:
+      return std::to_string(static_cast<double>(u(100000)) / 8.0);
+    case 6:
+      return chance(20) ? "9007199254740993"
+                        : std::to_string(static_cast<double>(u(1ull << 40)) / 3.0);
+    case 7:
+      return std::to_string(1901 + u(255));
+    case 8:
+      return "'" + std::to_string(1000 + u(9000)) + "-0" + std::to_string(1 + u(9)) + "-1" +
+             std::to_string(u(10)) + "'";
+    case 9:
+      return "'-" + std::to_string(u(838)) + ":1" + std::to_string(u(10)) + ":0" +
+             std::to_string(u(10)) + ".123'";
+    case 10:
+      return "'2019-0" + std::to_string(1 + u(9)) + "-2" + std::to_string(u(8)) + " 1" +
+             std::to_string(u(10)) + ":30:00.00" + std::to_string(u(10000)) + "'";
+    case 11:
+      return "FROM_UNIXTIME(" + std::to_string(1 + u(2147483646)) + ".25)";
+    case 12:
+      return text();
+    case 13:
+      return text();
+    case 14:
+      return hex(5);
+    case 15:
+      return hex(400);
+    case 16: {
+      static const char* e[] = {"'x'", "'y'", "'z z'"};
+      return e[u(3)];
+    }
+    case 17: {
+      static const char* e[] = {"''", "'p'", "'q,r'"};
+      return e[u(3)];
+    }
+    case 18:
+      return std::to_string(u(8192));
+    default: {
+      static const char* j[] = {"'{\"a\": [1, 2.5, null]}'", "'\"false\"'", "'false'", "'[]'",
+                                "'18446744073709551615'"};
+      return j[u(5)];
+    }
   }
 }
 
@@ -191,7 +233,8 @@ std::string statement(Gen& g, std::set<int>& ids, std::set<int>& moved, int& nex
     moved.insert(id);
     moved.insert(next_id);
     ids.insert(next_id);
-    return "UPDATE ix.t SET id = " + std::to_string(next_id++) + " WHERE id = " + std::to_string(id);
+    return "UPDATE ix.t SET id = " + std::to_string(next_id++) +
+           " WHERE id = " + std::to_string(id);
   }
   ids.erase(id);
   return "DELETE FROM ix.t WHERE id = " + std::to_string(id);
@@ -259,9 +302,9 @@ TEST(IndexFlashback, RecoverAndReconstructFromTheIndexRestoreChecksums) {
   std::printf("[ index-flashback ] %s", out.c_str());
 
   const std::string cli = "DBTRAIL_SOURCE_PASSWORD=" + shell_quote(sb.admin_password()) + " " + bin;
-  const std::string common = " --index " + shell_quote(loc) + " --schema ix --table t --source-dsn " +
-                             shell_quote("mysql://" + sb.admin_user() + "@127.0.0.1:" +
-                                         std::to_string(sb.port()) + "/");
+  const std::string common =
+      " --index " + shell_quote(loc) + " --schema ix --table t --source-dsn " +
+      shell_quote("mysql://" + sb.admin_user() + "@127.0.0.1:" + std::to_string(sb.port()) + "/");
 
   // One row's history in order: the row with the most changes that never moved.
   {
@@ -300,8 +343,8 @@ TEST(IndexFlashback, RecoverAndReconstructFromTheIndexRestoreChecksums) {
       if (i == 0) {
         EXPECT_EQ(type, "INSERT") << "the first change of row " << busiest;
       } else {
-        EXPECT_EQ(v->find("before")->raw, last_after) << "change " << i << " of row " << busiest
-                                                      << " does not start where the last ended";
+        EXPECT_EQ(v->find("before")->raw, last_after)
+            << "change " << i << " of row " << busiest << " does not start where the last ended";
       }
       last_after = v->find("after")->raw;
     }
@@ -311,8 +354,8 @@ TEST(IndexFlashback, RecoverAndReconstructFromTheIndexRestoreChecksums) {
   // Reconstruct at the middle moment, from the live rows, into a copy.
   {
     std::string sql;
-    ASSERT_EQ(run_command(cli + " reconstruct --format sql --at " + iso8601_utc(mid) + common, &sql),
-              0);
+    ASSERT_EQ(
+        run_command(cli + " reconstruct --format sql --at " + iso8601_utc(mid) + common, &sql), 0);
     const std::string target = "INSERT INTO `ix`.`t` ";
     for (size_t p = sql.find(target); p != std::string::npos; p = sql.find(target, p))
       sql.replace(p, target.size(), "INSERT INTO `ix_snap`.`t_recon` ");
