@@ -5,9 +5,8 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/filter_args.h"
 #include "cli/index_cli.h"
-#include "cli/time_arg.h"
-#include "stream/change_builder.h"
 #include "util/json_writer.h"
 #include "util/time_format.h"
 
@@ -25,44 +24,13 @@ struct QueryOptions {
 Error invalid(std::string msg) { return make_error(ErrorCode::kInvalidArgument, std::move(msg)); }
 
 Result<index::QueryFilter> make_filter(const QueryOptions& o) {
-  index::QueryFilter f;
-  f.schema = o.schema;
-  f.table = o.table;
+  if (o.limit < 1 || o.limit > 1000000) return invalid("--limit must be between 1 and 1000000");
+  auto made = make_query_filter(
+      FilterArgs{o.schema, o.table, o.pk, o.event_type, o.gtid, o.since, o.until});
+  if (!made.ok()) return made.error();
+  index::QueryFilter f = std::move(made.value());
   f.limit = o.limit;
   f.newest_first = o.newest_first;
-  if (o.limit < 1 || o.limit > 1000000) return invalid("--limit must be between 1 and 1000000");
-  if (!o.pk.empty()) {
-    std::vector<std::string> parts;
-    if (!stream::split_pk_values(o.pk, parts)) {
-      return invalid("--pk \"" + o.pk +
-                     "\" is malformed: separate key columns with '|' and write a literal '|' or "
-                     "'\\' inside a value as \\| or \\\\");
-    }
-    f.pk = o.pk;
-  }
-  if (!o.event_type.empty()) {
-    std::string t = o.event_type;
-    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::toupper(c); });
-    if (t == "INSERT") f.type = index::ChangeType::kInsert;
-    else if (t == "UPDATE") f.type = index::ChangeType::kUpdate;
-    else if (t == "DELETE") f.type = index::ChangeType::kDelete;
-    else return invalid("--event-type \"" + o.event_type + "\" is not INSERT, UPDATE or DELETE");
-  }
-  if (!o.gtid.empty()) f.gtid = o.gtid;
-  if (!o.since.empty()) {
-    auto t = parse_iso_time(o.since, "--since");
-    if (!t.ok()) return t.error();
-    f.since = t.value();
-  }
-  if (!o.until.empty()) {
-    auto t = parse_iso_time(o.until, "--until");
-    if (!t.ok()) return t.error();
-    f.until = t.value();
-  }
-  if (f.since && f.until && *f.since > *f.until) {
-    return invalid("--since " + o.since + " is after --until " + o.until +
-                   "; swap them or widen the range");
-  }
   if (!o.changed_column.empty()) f.changed_column = o.changed_column;
   if (!o.column_eq.empty()) {
     size_t eq = o.column_eq.find('=');
