@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (CI runs it through .ci/run):
 #   1. scripts/setup.sh                       packages (no-op when present)
-#   2. scripts/build.sh, build.sh --sanitize  build/ and build-asan/
+#   2. scripts/build.sh, build.sh --sanitize  build/ and build-asan/ (unit + conformance targets)
 #   3. ctest in build/                        unit, conformance, integration
 #   4. ctest in build-asan/                   unit, conformance under ASan+UBSan
 #   5. fuzz corpus replay                     when fuzz/decoder_fuzz.cpp exists
@@ -103,7 +103,7 @@ note "build (build/)"
 if ! bash scripts/build.sh -- -k </dev/null; then fail_stage "build (build/)"; fi
 if [[ -z "${SKIP_ASAN:-}" ]]; then
   note "build (build-asan/, ASan+UBSan)"
-  if ! bash scripts/build.sh --sanitize -- -k </dev/null; then fail_stage "build (build-asan/)"; fi
+  if ! bash scripts/build.sh --sanitize --target dbtrail_unit_tests dbtrail_conformance_tests -- -k </dev/null; then fail_stage "build (build-asan/)"; fi
 fi
 
 # --------------------------------------------------------------- 3. tests --
