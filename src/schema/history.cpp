@@ -30,6 +30,10 @@ const Version* History::at(std::string_view file, uint64_t pos) const {
   return found;
 }
 
+bool History::before_first(std::string_view file, uint64_t pos) const {
+  return !versions_.empty() && !before_or_at(versions_.front(), file, pos);
+}
+
 const Version* History::starting_within(std::string_view file, uint64_t from, uint64_t to) const {
   const Version* found = nullptr;
   for (const Version& v : versions_) {

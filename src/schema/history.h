@@ -33,6 +33,8 @@ class History {
   // version is later (rows older than the first snapshot), the first one —
   // the closest knowledge there is. nullptr only when empty.
   const Version* at(std::string_view file, uint64_t pos) const;
+  // True when file:pos comes before every version (at() then falls back).
+  bool before_first(std::string_view file, uint64_t pos) const;
   // A version starting exactly in [from, to] of `file`, or nullptr.
   const Version* starting_within(std::string_view file, uint64_t from, uint64_t to) const;
 

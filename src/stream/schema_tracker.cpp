@@ -108,6 +108,9 @@ Status SchemaTracker::on_query(const binlog::QueryInfo& q, const std::string& gt
   if (history_.empty()) return {};  // no snapshot: nothing to version against
   auto fx = schema::detect_ddl(q.sql, q.schema);
   if (!fx) return {};
+  // Older than the first snapshot: that snapshot, read later, already shows
+  // what the DDL did, and there is nothing older to apply it to.
+  if (history_.before_first(file_, q.pos)) return {};
   // Met before (an earlier run stored it): move to it.
   if (const schema::Version* v = history_.starting_within(file_, q.pos, q.end_pos)) {
     current_ = v;

@@ -42,6 +42,9 @@ TEST(History, FirstSnapshotCoversOlderRows) {
   h.add({1, "bin.000005", 1000, snap("CREATE TABLE t (a int)")});
   ASSERT_NE(h.at("bin.000001", 4), nullptr);
   EXPECT_EQ(h.at("bin.000001", 4)->number, 1u);
+  EXPECT_TRUE(h.before_first("bin.000005", 999));
+  EXPECT_FALSE(h.before_first("bin.000005", 1000));
+  EXPECT_FALSE(h.before_first("bin.000006", 4));
 }
 
 TEST(History, VirtualColumnsLeaveTheMySqlImage) {
