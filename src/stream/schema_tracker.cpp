@@ -42,6 +42,45 @@ bool is_numeric(uint8_t type) {
   }
 }
 
+// Coarse type families: a version whose column types disagree with the
+// binlog's is not the table that wrote the row (say, a DDL the history
+// missed), and naming its columns would mislabel values. 0 = unknown (no
+// judgement). Strings, blobs, ENUM/SET and JSON share one family: MariaDB
+// stores JSON as LONGTEXT and UUID/INET as binary strings.
+char family(uint8_t t) {
+  using namespace binlog;
+  switch (t) {
+    case kTypeTiny: case kTypeShort: case kTypeInt24: case kTypeLong: case kTypeLongLong:
+    case kTypeBool:
+      return 'i';
+    case kTypeFloat: case kTypeDouble: return 'f';
+    case kTypeNewDecimal: case kTypeDecimal: return 'd';
+    case kTypeDate: case kTypeNewDate: case kTypeTime: case kTypeTime2: case kTypeDateTime:
+    case kTypeDateTime2: case kTypeTimestamp: case kTypeTimestamp2: case kTypeYear:
+      return 't';
+    case kTypeVarchar: case kTypeVarString: case kTypeString: case kTypeEnum: case kTypeSet:
+    case kTypeTinyBlob: case kTypeMediumBlob: case kTypeLongBlob: case kTypeBlob: case kTypeJson:
+      return 's';
+    case kTypeBit: return 'b';
+    default: return 0;
+  }
+}
+
+char family(std::string_view dt) {
+  static const std::pair<std::string_view, char> kMap[] = {
+      {"tinyint", 'i'}, {"smallint", 'i'}, {"mediumint", 'i'}, {"int", 'i'}, {"integer", 'i'},
+      {"bigint", 'i'}, {"bool", 'i'}, {"boolean", 'i'}, {"float", 'f'}, {"double", 'f'},
+      {"real", 'f'}, {"decimal", 'd'}, {"numeric", 'd'}, {"fixed", 'd'}, {"dec", 'd'},
+      {"date", 't'}, {"time", 't'}, {"datetime", 't'}, {"timestamp", 't'}, {"year", 't'},
+      {"char", 's'}, {"varchar", 's'}, {"binary", 's'}, {"varbinary", 's'}, {"enum", 's'},
+      {"set", 's'}, {"tinytext", 's'}, {"text", 's'}, {"mediumtext", 's'}, {"longtext", 's'},
+      {"tinyblob", 's'}, {"blob", 's'}, {"mediumblob", 's'}, {"longblob", 's'}, {"json", 's'},
+      {"bit", 'b'}};
+  for (auto [name, f] : kMap)
+    if (dt == name) return f;
+  return 0;
+}
+
 bool same_names(const schema::Table& a, const schema::Table& b) {
   if (a.columns.size() != b.columns.size()) return false;
   for (size_t i = 0; i < a.columns.size(); ++i) {
@@ -75,6 +114,19 @@ void SchemaTracker::resolve(binlog::TableMap& t, bool mariadb) {
                    key.c_str(), cols.size(), version(), t.columns.size());
     }
     return;
+  }
+  for (size_t i = 0; i < cols.size(); ++i) {
+    char a = family(t.columns[i].type), b = family(table->columns[cols[i]].data_type);
+    if (a && b && a != b) {
+      if (warned_.insert(key + "@" + std::to_string(version())).second) {
+        std::fprintf(stderr,
+                     "dbtrail: warning: %s column %zu is %s in schema version %u but of another "
+                     "type in the binlog (a schema change the index has not seen?); its columns "
+                     "stay numbered\n",
+                     key.c_str(), i + 1, table->columns[cols[i]].name.c_str(), version());
+      }
+      return;
+    }
   }
   for (size_t i = 0; i < cols.size(); ++i) {
     binlog::ColumnDef& c = t.columns[i];
