@@ -25,7 +25,8 @@ struct SnapshotArgs {
 
 int run_snapshot(const SnapshotArgs& a) {
   auto dsn = mysql::parse_dsn(a.source_dsn);
-  if (!dsn.ok()) return report(make_error(dsn.error().code, "--source-dsn: " + dsn.error().message));
+  if (!dsn.ok())
+    return report(make_error(dsn.error().code, "--source-dsn: " + dsn.error().message));
   auto store = open_index(a.index);
   if (!store.ok()) return report(store.error());
   if (Status s = store.value()->init(); !s.ok()) return report(s.error());
@@ -38,8 +39,10 @@ int run_snapshot(const SnapshotArgs& a) {
     bool any = false;
     for (const auto& [key, t] : taken.value().snapshot.tables) any = any || key.first == s;
     if (!any) {
-      std::fprintf(stderr, "dbtrail: warning: schema %s has no tables on %s (or the user may not "
-                           "see them)\n", s.c_str(), dsn->redacted().c_str());
+      std::fprintf(stderr,
+                   "dbtrail: warning: schema %s has no tables on %s (or the user may not "
+                   "see them)\n",
+                   s.c_str(), dsn->redacted().c_str());
     }
   }
   index::SchemaSnapshot stored;
@@ -65,8 +68,9 @@ void add_snapshot_command(CLI::App& app) {
       ->required();
   cmd->add_option("--index", a->index, "Index location: sqlite:/path/to/dir or a MySQL DSN")
       ->required();
-  cmd->add_option("--schemas", a->schemas, "Only these schemas (comma-separated; default: all "
-                                           "but the server's own)")
+  cmd->add_option("--schemas", a->schemas,
+                  "Only these schemas (comma-separated; default: all "
+                  "but the server's own)")
       ->delimiter(',');
   cmd->callback([a] { exit_status() = run_snapshot(*a); });
 }

@@ -26,7 +26,10 @@ std::vector<Token> tokenize(std::string_view s) {
   size_t i = 0, n = s.size();
   while (i < n) {
     char c = s[i];
-    if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
     if (c == '#' || (c == '-' && i + 2 < n + 1 && s.substr(i, 2) == "--" &&
                      (i + 2 == n || std::isspace(static_cast<unsigned char>(s[i + 2]))))) {
       while (i < n && s[i] != '\n') ++i;
@@ -45,7 +48,10 @@ std::vector<Token> tokenize(std::string_view s) {
       i = end == std::string_view::npos ? n : end + 2;
       continue;
     }
-    if (c == '*' && i + 1 < n && s[i + 1] == '/') { i += 2; continue; }
+    if (c == '*' && i + 1 < n && s[i + 1] == '/') {
+      i += 2;
+      continue;
+    }
     if (c == '`' || c == '"' || c == '\'') {
       // Backquotes: identifiers; quotes: strings (ANSI_QUOTES is not assumed).
       char q = c;
@@ -53,11 +59,19 @@ std::vector<Token> tokenize(std::string_view s) {
       ++i;
       while (i < n) {
         if (s[i] == q) {
-          if (i + 1 < n && s[i + 1] == q) { v += q; i += 2; continue; }
+          if (i + 1 < n && s[i + 1] == q) {
+            v += q;
+            i += 2;
+            continue;
+          }
           ++i;
           break;
         }
-        if (s[i] == '\\' && q != '`' && i + 1 < n) { v += s[i + 1]; i += 2; continue; }
+        if (s[i] == '\\' && q != '`' && i + 1 < n) {
+          v += s[i + 1];
+          i += 2;
+          continue;
+        }
         v += s[i++];
       }
       out.push_back({q == '`' ? Tok::kQuoted : Tok::kString, std::move(v)});
@@ -117,8 +131,14 @@ struct Cur {
   }
   // IF [NOT] EXISTS
   bool eat_if_exists() {
-    if (is("IF") && is("EXISTS", 1)) { i += 2; return true; }
-    if (is("IF") && is("NOT", 1) && is("EXISTS", 2)) { i += 3; return true; }
+    if (is("IF") && is("EXISTS", 1)) {
+      i += 2;
+      return true;
+    }
+    if (is("IF") && is("NOT", 1) && is("EXISTS", 2)) {
+      i += 3;
+      return true;
+    }
     return false;
   }
   std::optional<std::string> ident() {
@@ -154,15 +174,18 @@ struct Cur {
 };
 
 // Top-level comma-separated parts of [b, e).
-std::vector<std::pair<size_t, size_t>> split_commas(const std::vector<Token>& t, size_t b, size_t e) {
+std::vector<std::pair<size_t, size_t>> split_commas(const std::vector<Token>& t, size_t b,
+                                                    size_t e) {
   std::vector<std::pair<size_t, size_t>> parts;
   int depth = 0;
   size_t start = b;
   for (size_t k = b; k < e; ++k) {
     if (t[k].kind != Tok::kPunct) continue;
     char c = t[k].text[0];
-    if (c == '(') ++depth;
-    else if (c == ')') --depth;
+    if (c == '(')
+      ++depth;
+    else if (c == ')')
+      --depth;
     else if (c == ',' && depth == 0) {
       parts.emplace_back(start, k);
       start = k + 1;
@@ -235,7 +258,10 @@ std::optional<ColumnSpec> parse_column(const std::vector<Token>& t, size_t b, si
   }
   bool generated = false;
   while (!c.done()) {
-    if (c.punct('(')) { c.i = c.group_end(); continue; }
+    if (c.punct('(')) {
+      c.i = c.group_end();
+      continue;
+    }
     const Token& k = *c.peek();
     ++c.i;
     if (k.kind != Tok::kWord) continue;
@@ -269,8 +295,10 @@ std::optional<ColumnSpec> parse_column(const std::vector<Token>& t, size_t b, si
     } else if (w == "DEFAULT" || w == "COMMENT" || w == "ON" || w == "COLLATE" || w == "CHECK") {
       // The value that follows is no attribute of ours.
       if (w == "ON") c.eat("UPDATE");
-      if (c.punct('(')) c.i = c.group_end();
-      else if (!c.done()) ++c.i;
+      if (c.punct('('))
+        c.i = c.group_end();
+      else if (!c.done())
+        ++c.i;
     } else if (w == "REFERENCES") {
       break;  // inline FOREIGN KEY: ignored by the server too
     }
@@ -281,9 +309,9 @@ std::optional<ColumnSpec> parse_column(const std::vector<Token>& t, size_t b, si
 }
 
 bool is_key_clause(const Cur& c) {
-  static constexpr std::string_view kStarts[] = {"PRIMARY", "UNIQUE",  "KEY",    "INDEX",
+  static constexpr std::string_view kStarts[] = {"PRIMARY",  "UNIQUE",  "KEY",        "INDEX",
                                                  "FULLTEXT", "SPATIAL", "CONSTRAINT", "FOREIGN",
-                                                 "CHECK",   "PERIOD",  "VECTOR"};
+                                                 "CHECK",    "PERIOD",  "VECTOR"};
   const Token* p = c.peek();
   if (!p || p->kind != Tok::kWord) return false;
   std::string w = upper(p->text);
@@ -402,7 +430,10 @@ bool apply_alter_spec(const std::vector<Token>& tk, size_t b, size_t e, Table& t
       size_t ge = c.group_end();
       for (auto [pb, pe] : split_commas(tk, c.i + 1, ge - 1)) {
         Cur item{tk, pb, pe};
-        if (is_key_clause(item)) { apply_key_clause(item, t, def_schema); continue; }
+        if (is_key_clause(item)) {
+          apply_key_clause(item, t, def_schema);
+          continue;
+        }
         auto spec = parse_column(tk, pb, pe);
         if (!spec) return false;
         add_column(t, std::move(*spec), -1);
@@ -424,14 +455,16 @@ bool apply_alter_spec(const std::vector<Token>& tk, size_t b, size_t e, Table& t
     if (c.eat("INDEX") || c.eat("KEY")) {
       c.eat_if_exists();
       auto name = c.ident().value_or("");
-      std::erase_if(t.unique_keys, [&](const UniqueKey& u) { return lower(u.name) == lower(name); });
+      std::erase_if(t.unique_keys,
+                    [&](const UniqueKey& u) { return lower(u.name) == lower(name); });
       return true;
     }
     if (c.eat("FOREIGN")) {
       c.eat("KEY");
       c.eat_if_exists();
       auto name = c.ident().value_or("");
-      std::erase_if(t.foreign_keys, [&](const ForeignKey& f) { return lower(f.name) == lower(name); });
+      std::erase_if(t.foreign_keys,
+                    [&](const ForeignKey& f) { return lower(f.name) == lower(name); });
       return true;
     }
     if (c.eat("CONSTRAINT")) {

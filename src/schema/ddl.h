@@ -29,9 +29,9 @@ struct TableRef {
 };
 
 struct DdlEffect {
-  std::string ddl_type;             // "CREATE", "ALTER", "RENAME", "DROP", "TRUNCATE"
-  std::vector<TableRef> tables;     // affected tables, by their names after the statement
-  std::vector<TableRef> dropped;    // tables gone after it (DROP, old names of RENAME)
+  std::string ddl_type;           // "CREATE", "ALTER", "RENAME", "DROP", "TRUNCATE"
+  std::vector<TableRef> tables;   // affected tables, by their names after the statement
+  std::vector<TableRef> dropped;  // tables gone after it (DROP, old names of RENAME)
   // False when some part could not be derived from the text (CREATE ... SELECT,
   // an unknown source table, an unrecognised clause touching columns): a live
   // server should be asked for `tables`.

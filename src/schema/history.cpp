@@ -13,10 +13,12 @@ bool before_or_at(const Version& v, std::string_view file, uint64_t pos) {
 }  // namespace
 
 void History::add(Version v) {
-  auto it = std::upper_bound(versions_.begin(), versions_.end(), v, [](const Version& a, const Version& b) {
-    if (a.binlog_file != b.binlog_file) return a.binlog_file < b.binlog_file;
-    return a.position < b.position;
-  });
+  auto it = std::upper_bound(versions_.begin(), versions_.end(), v,
+                             [](const Version& a, const Version& b) {
+                               if (a.binlog_file != b.binlog_file)
+                                 return a.binlog_file < b.binlog_file;
+                               return a.position < b.position;
+                             });
   versions_.insert(it, std::move(v));
 }
 

@@ -16,8 +16,8 @@
 namespace dbtrail::schema {
 
 struct Version {
-  uint32_t number = 0;       // the store's version number
-  std::string binlog_file;   // base name; "" = before every binlog position
+  uint32_t number = 0;      // the store's version number
+  std::string binlog_file;  // base name; "" = before every binlog position
   uint64_t position = 0;
   Snapshot snapshot;
 };

@@ -37,9 +37,12 @@ namespace {
 
 const char* generated_name(Generated g) {
   switch (g) {
-    case Generated::kVirtual: return "VIRTUAL";
-    case Generated::kStored: return "STORED";
-    default: return nullptr;
+    case Generated::kVirtual:
+      return "VIRTUAL";
+    case Generated::kStored:
+      return "STORED";
+    default:
+      return nullptr;
   }
 }
 
@@ -64,31 +67,47 @@ std::string to_json(const Snapshot& s) {
   if (s.change) {
     w.key("change");
     w.begin_object();
-    w.key("ddl_type"); w.string(s.change->ddl_type);
-    w.key("schema"); w.string(s.change->schema);
-    w.key("table"); w.string(s.change->table);
-    w.key("ddl"); w.string(s.change->ddl);
-    w.key("gtid"); w.string(s.change->gtid);
+    w.key("ddl_type");
+    w.string(s.change->ddl_type);
+    w.key("schema");
+    w.string(s.change->schema);
+    w.key("table");
+    w.string(s.change->table);
+    w.key("ddl");
+    w.string(s.change->ddl);
+    w.key("gtid");
+    w.string(s.change->gtid);
     w.end_object();
   }
   w.key("tables");
   w.begin_array();
   for (const auto& [key, t] : s.tables) {
     w.begin_object();
-    w.key("schema"); w.string(t.schema);
-    w.key("table"); w.string(t.name);
+    w.key("schema");
+    w.string(t.schema);
+    w.key("table");
+    w.string(t.name);
     w.key("columns");
     w.begin_array();
     for (const auto& c : t.columns) {
       w.begin_object();
-      w.key("name"); w.string(c.name);
-      w.key("data_type"); w.string(c.data_type);
-      w.key("column_type"); w.string(c.column_type);
-      w.key("unsigned"); w.boolean(c.is_unsigned);
-      w.key("collation"); w.int64(c.collation);
-      w.key("nullable"); w.boolean(c.nullable);
+      w.key("name");
+      w.string(c.name);
+      w.key("data_type");
+      w.string(c.data_type);
+      w.key("column_type");
+      w.string(c.column_type);
+      w.key("unsigned");
+      w.boolean(c.is_unsigned);
+      w.key("collation");
+      w.int64(c.collation);
+      w.key("nullable");
+      w.boolean(c.nullable);
       w.key("generated");
-      if (const char* g = generated_name(c.generated)) w.string(g); else w.null();
+      if (const char* g = generated_name(c.generated))
+        w.string(g);
+      else
+        w.null();
       if (!c.enum_values.empty()) {
         w.key("values");
         write_names(w, c.enum_values);
@@ -102,8 +121,10 @@ std::string to_json(const Snapshot& s) {
     w.begin_array();
     for (const auto& u : t.unique_keys) {
       w.begin_object();
-      w.key("name"); w.string(u.name);
-      w.key("columns"); write_names(w, u.columns);
+      w.key("name");
+      w.string(u.name);
+      w.key("columns");
+      write_names(w, u.columns);
       w.end_object();
     }
     w.end_array();
@@ -111,11 +132,16 @@ std::string to_json(const Snapshot& s) {
     w.begin_array();
     for (const auto& f : t.foreign_keys) {
       w.begin_object();
-      w.key("name"); w.string(f.name);
-      w.key("columns"); write_names(w, f.columns);
-      w.key("ref_schema"); w.string(f.ref_schema);
-      w.key("ref_table"); w.string(f.ref_table);
-      w.key("ref_columns"); write_names(w, f.ref_columns);
+      w.key("name");
+      w.string(f.name);
+      w.key("columns");
+      write_names(w, f.columns);
+      w.key("ref_schema");
+      w.string(f.ref_schema);
+      w.key("ref_table");
+      w.string(f.ref_table);
+      w.key("ref_columns");
+      write_names(w, f.ref_columns);
       w.end_object();
     }
     w.end_array();
@@ -137,7 +163,8 @@ struct Reader {
   const Node* member(const Node& o, std::string_view key, Kind kind, bool required = true) {
     auto it = o.members.find(key);
     if (it == o.members.end() || it->second.kind != kind) {
-      if (required && error.empty()) error = "member \"" + std::string(key) + "\" is missing or of the wrong type";
+      if (required && error.empty())
+        error = "member \"" + std::string(key) + "\" is missing or of the wrong type";
       return nullptr;
     }
     return &it->second;
@@ -174,9 +201,12 @@ struct Reader {
 
 Result<Snapshot> from_json(std::string_view json) {
   auto doc = binlog::json_dom::parse(json, 16);
-  if (!doc.ok()) return make_error(ErrorCode::kCorrupt, "schema snapshot is not valid JSON: " + doc.error().message);
+  if (!doc.ok())
+    return make_error(ErrorCode::kCorrupt,
+                      "schema snapshot is not valid JSON: " + doc.error().message);
   const Node& root = doc.value();
-  if (root.kind != Kind::kObject) return make_error(ErrorCode::kCorrupt, "schema snapshot is not a JSON object");
+  if (root.kind != Kind::kObject)
+    return make_error(ErrorCode::kCorrupt, "schema snapshot is not a JSON object");
   Reader r;
   Snapshot s;
   const Node* fmt = r.member(root, "format", Kind::kNumber);
@@ -220,7 +250,7 @@ Result<Snapshot> from_json(std::string_view json) {
             c.collation = uint16_t(std::strtoul(col->text.c_str(), nullptr, 10));
           }
           std::string g = r.str(cn, "generated", false);
-          c.generated = g == "VIRTUAL" ? Generated::kVirtual
+          c.generated = g == "VIRTUAL"  ? Generated::kVirtual
                         : g == "STORED" ? Generated::kStored
                                         : Generated::kNo;
           c.enum_values = r.names(cn, "values", false);

@@ -24,7 +24,7 @@ struct Column {
   std::string data_type;    // DATA_TYPE, lower case ("int", "varchar", ...)
   std::string column_type;  // COLUMN_TYPE ("int(10) unsigned", "enum('a','b')")
   bool is_unsigned = false;
-  uint16_t collation = 0;   // COLLATIONS.ID; 63 binary; 0 no charset / unknown
+  uint16_t collation = 0;  // COLLATIONS.ID; 63 binary; 0 no charset / unknown
   bool nullable = true;
   Generated generated = Generated::kNo;
   std::vector<std::string> enum_values;  // ENUM or SET members, in order
@@ -46,7 +46,7 @@ struct ForeignKey {
 struct Table {
   std::string schema;
   std::string name;
-  std::vector<Column> columns;  // ORDINAL_POSITION order
+  std::vector<Column> columns;           // ORDINAL_POSITION order
   std::vector<std::string> primary_key;  // column names in key order; empty if none
   std::vector<UniqueKey> unique_keys;
   std::vector<ForeignKey> foreign_keys;
@@ -60,13 +60,13 @@ struct Change {
   std::string ddl_type;  // "CREATE", "ALTER", "RENAME", "DROP", "TRUNCATE"
   std::string schema;    // first affected table
   std::string table;
-  std::string ddl;       // the statement text as logged
+  std::string ddl;  // the statement text as logged
   std::string gtid;
 };
 
 struct Snapshot {
-  std::string flavor;  // "mariadb" / "mysql" / "" unknown
-  std::string server;  // "MariaDB 10.11.6"
+  std::string flavor;                                           // "mariadb" / "mysql" / "" unknown
+  std::string server;                                           // "MariaDB 10.11.6"
   std::map<std::pair<std::string, std::string>, Table> tables;  // (schema, table)
   std::optional<Change> change;
 

@@ -16,10 +16,14 @@ const std::string& text(const std::optional<std::string>& v) {
 // Types whose bytes are not text: information_schema gives them no collation,
 // the binlog's charset metadata gives them 63 (binary).
 bool is_binary_type(std::string_view t) {
-  static constexpr std::string_view kBinary[] = {
-      "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "geometry", "point",
-      "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
-      "geometrycollection", "geomcollection", "vector"};
+  static constexpr std::string_view kBinary[] = {"binary",         "varbinary",
+                                                 "tinyblob",       "blob",
+                                                 "mediumblob",     "longblob",
+                                                 "geometry",       "point",
+                                                 "linestring",     "polygon",
+                                                 "multipoint",     "multilinestring",
+                                                 "multipolygon",   "geometrycollection",
+                                                 "geomcollection", "vector"};
   for (auto b : kBinary)
     if (t == b) return true;
   return false;
@@ -61,15 +65,17 @@ Result<std::vector<mysql::Row>> run(mysql::Connection& conn, const std::string& 
 // Reads the tables matching `where` (conditions on TABLE_SCHEMA / TABLE_NAME).
 Status read_tables(mysql::Connection& conn, const std::string& where_c, const std::string& where_s,
                    const std::string& where_k, Snapshot& out) {
-  auto cols = run(conn,
-                  "SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, "
-                  "c.IS_NULLABLE, c.COLLATION_NAME, co.ID, c.EXTRA "
-                  "FROM information_schema.COLUMNS c "
-                  "JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND "
-                  "t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE' "
-                  "LEFT JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = c.COLLATION_NAME "
-                  "WHERE " + where_c + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION",
-                  "columns");
+  auto cols =
+      run(conn,
+          "SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, "
+          "c.IS_NULLABLE, c.COLLATION_NAME, co.ID, c.EXTRA "
+          "FROM information_schema.COLUMNS c "
+          "JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND "
+          "t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE' "
+          "LEFT JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = c.COLLATION_NAME "
+          "WHERE " +
+              where_c + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION",
+          "columns");
   if (!cols.ok()) return cols.error();
   for (const mysql::Row& r : cols.value()) {
     if (r.size() != 9) return make_error(ErrorCode::kInternal, "unexpected COLUMNS row shape");
@@ -102,16 +108,18 @@ Status read_tables(mysql::Connection& conn, const std::string& where_c, const st
     // MySQL: "VIRTUAL GENERATED" / "STORED GENERATED"; MariaDB: the same, or
     // "PERSISTENT GENERATED" on older releases.
     std::string extra = text(r[8]);
-    if (extra.find("VIRTUAL") != std::string::npos) c.generated = Generated::kVirtual;
-    else if (extra.find("STORED") != std::string::npos || extra.find("PERSISTENT") != std::string::npos)
+    if (extra.find("VIRTUAL") != std::string::npos)
+      c.generated = Generated::kVirtual;
+    else if (extra.find("STORED") != std::string::npos ||
+             extra.find("PERSISTENT") != std::string::npos)
       c.generated = Generated::kStored;
     t.columns.push_back(std::move(c));
   }
 
   auto keys = run(conn,
                   "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, COLUMN_NAME "
-                  "FROM information_schema.STATISTICS WHERE NON_UNIQUE = 0 AND " + where_s +
-                      " ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+                  "FROM information_schema.STATISTICS WHERE NON_UNIQUE = 0 AND " +
+                      where_s + " ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
                   "unique keys");
   if (!keys.ok()) return keys.error();
   for (const mysql::Row& r : keys.value()) {
@@ -129,13 +137,14 @@ Status read_tables(mysql::Connection& conn, const std::string& where_c, const st
     t.unique_keys.back().columns.push_back(*r[3]);
   }
 
-  auto fks = run(conn,
-                 "SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, "
-                 "REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME "
-                 "FROM information_schema.KEY_COLUMN_USAGE "
-                 "WHERE REFERENCED_TABLE_NAME IS NOT NULL AND " + where_k +
-                     " ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
-                 "foreign keys");
+  auto fks =
+      run(conn,
+          "SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, "
+          "REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME "
+          "FROM information_schema.KEY_COLUMN_USAGE "
+          "WHERE REFERENCED_TABLE_NAME IS NOT NULL AND " +
+              where_k + " ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
+          "foreign keys");
   if (!fks.ok()) return fks.error();
   for (const mysql::Row& r : fks.value()) {
     if (r.size() != 7) continue;
@@ -161,9 +170,9 @@ Result<TakenSnapshot> take_snapshot(mysql::Connection& conn, const std::set<std:
   auto st = conn.query("SHOW MASTER STATUS");
   if (!st.ok()) st = conn.query("SHOW BINARY LOG STATUS");
   if (!st.ok()) {
-    return make_error(st.error().code, "reading the binlog position of " + conn.dsn().redacted() +
-                                           " (the user needs REPLICATION CLIENT): " +
-                                           st.error().message);
+    return make_error(st.error().code,
+                      "reading the binlog position of " + conn.dsn().redacted() +
+                          " (the user needs REPLICATION CLIENT): " + st.error().message);
   }
   if (!st.value().empty() && st.value()[0].size() >= 2) {
     out.binlog_file = text(st.value()[0][0]);

@@ -34,8 +34,16 @@ namespace {
 bool is_numeric(uint8_t type) {
   using namespace binlog;
   switch (type) {
-    case kTypeTiny: case kTypeShort: case kTypeInt24: case kTypeLong: case kTypeLongLong:
-    case kTypeFloat: case kTypeDouble: case kTypeNewDecimal: case kTypeDecimal: case kTypeYear:
+    case kTypeTiny:
+    case kTypeShort:
+    case kTypeInt24:
+    case kTypeLong:
+    case kTypeLongLong:
+    case kTypeFloat:
+    case kTypeDouble:
+    case kTypeNewDecimal:
+    case kTypeDecimal:
+    case kTypeYear:
       return true;
     default:
       return false;
@@ -50,32 +58,58 @@ bool is_numeric(uint8_t type) {
 char family(uint8_t t) {
   using namespace binlog;
   switch (t) {
-    case kTypeTiny: case kTypeShort: case kTypeInt24: case kTypeLong: case kTypeLongLong:
+    case kTypeTiny:
+    case kTypeShort:
+    case kTypeInt24:
+    case kTypeLong:
+    case kTypeLongLong:
     case kTypeBool:
       return 'i';
-    case kTypeFloat: case kTypeDouble: return 'f';
-    case kTypeNewDecimal: case kTypeDecimal: return 'd';
-    case kTypeDate: case kTypeNewDate: case kTypeTime: case kTypeTime2: case kTypeDateTime:
-    case kTypeDateTime2: case kTypeTimestamp: case kTypeTimestamp2: case kTypeYear:
+    case kTypeFloat:
+    case kTypeDouble:
+      return 'f';
+    case kTypeNewDecimal:
+    case kTypeDecimal:
+      return 'd';
+    case kTypeDate:
+    case kTypeNewDate:
+    case kTypeTime:
+    case kTypeTime2:
+    case kTypeDateTime:
+    case kTypeDateTime2:
+    case kTypeTimestamp:
+    case kTypeTimestamp2:
+    case kTypeYear:
       return 't';
-    case kTypeVarchar: case kTypeVarString: case kTypeString: case kTypeEnum: case kTypeSet:
-    case kTypeTinyBlob: case kTypeMediumBlob: case kTypeLongBlob: case kTypeBlob: case kTypeJson:
+    case kTypeVarchar:
+    case kTypeVarString:
+    case kTypeString:
+    case kTypeEnum:
+    case kTypeSet:
+    case kTypeTinyBlob:
+    case kTypeMediumBlob:
+    case kTypeLongBlob:
+    case kTypeBlob:
+    case kTypeJson:
       return 's';
-    case kTypeBit: return 'b';
-    default: return 0;
+    case kTypeBit:
+      return 'b';
+    default:
+      return 0;
   }
 }
 
 char family(std::string_view dt) {
   static const std::pair<std::string_view, char> kMap[] = {
-      {"tinyint", 'i'}, {"smallint", 'i'}, {"mediumint", 'i'}, {"int", 'i'}, {"integer", 'i'},
-      {"bigint", 'i'}, {"bool", 'i'}, {"boolean", 'i'}, {"float", 'f'}, {"double", 'f'},
-      {"real", 'f'}, {"decimal", 'd'}, {"numeric", 'd'}, {"fixed", 'd'}, {"dec", 'd'},
-      {"date", 't'}, {"time", 't'}, {"datetime", 't'}, {"timestamp", 't'}, {"year", 't'},
-      {"char", 's'}, {"varchar", 's'}, {"binary", 's'}, {"varbinary", 's'}, {"enum", 's'},
-      {"set", 's'}, {"tinytext", 's'}, {"text", 's'}, {"mediumtext", 's'}, {"longtext", 's'},
-      {"tinyblob", 's'}, {"blob", 's'}, {"mediumblob", 's'}, {"longblob", 's'}, {"json", 's'},
-      {"bit", 'b'}};
+      {"tinyint", 'i'},    {"smallint", 'i'}, {"mediumint", 'i'}, {"int", 'i'},
+      {"integer", 'i'},    {"bigint", 'i'},   {"bool", 'i'},      {"boolean", 'i'},
+      {"float", 'f'},      {"double", 'f'},   {"real", 'f'},      {"decimal", 'd'},
+      {"numeric", 'd'},    {"fixed", 'd'},    {"dec", 'd'},       {"date", 't'},
+      {"time", 't'},       {"datetime", 't'}, {"timestamp", 't'}, {"year", 't'},
+      {"char", 's'},       {"varchar", 's'},  {"binary", 's'},    {"varbinary", 's'},
+      {"enum", 's'},       {"set", 's'},      {"tinytext", 's'},  {"text", 's'},
+      {"mediumtext", 's'}, {"longtext", 's'}, {"tinyblob", 's'},  {"blob", 's'},
+      {"mediumblob", 's'}, {"longblob", 's'}, {"json", 's'},      {"bit", 'b'}};
   for (auto [name, f] : kMap)
     if (dt == name) return f;
   return 0;
@@ -187,7 +221,7 @@ Status SchemaTracker::on_query(const binlog::QueryInfo& q, const std::string& gt
   }
   schema::Change ch;
   ch.ddl_type = fx->ddl_type;
-  const schema::TableRef* first = !fx->tables.empty() ? &fx->tables.front()
+  const schema::TableRef* first = !fx->tables.empty()    ? &fx->tables.front()
                                   : !fx->dropped.empty() ? &fx->dropped.front()
                                                          : nullptr;
   if (first) {

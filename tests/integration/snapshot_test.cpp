@@ -58,8 +58,9 @@ std::vector<std::string> keys(const recover::JsonValue* v) {
 std::multimap<std::string, Seen> query(const Sandbox& sb, const std::string& index,
                                        const std::string& table) {
   std::string out;
-  EXPECT_EQ(cli(sb, "query --index " + shell_quote(index) + " --schema shop --table " + table +
-                        " --format json --limit 1000",
+  EXPECT_EQ(cli(sb,
+                "query --index " + shell_quote(index) + " --schema shop --table " + table +
+                    " --format json --limit 1000",
                 &out),
             0)
       << out;
@@ -100,8 +101,9 @@ TEST(SchemaVersions, RowsNamedWithTheColumnsTheyWereWrittenWith) {
   const std::string index = "sqlite:" + sb.dir() + "/index";
   std::string out;
   // A failed snapshot stores nothing (wrong port: nobody listens there).
-  ASSERT_NE(cli(sb, "snapshot --source-dsn mysql://" + sb.user() + "@127.0.0.1:1/ --index " +
-                        shell_quote(index),
+  ASSERT_NE(cli(sb,
+                "snapshot --source-dsn mysql://" + sb.user() + "@127.0.0.1:1/ --index " +
+                    shell_quote(index),
                 &out),
             0)
       << out;
@@ -113,8 +115,9 @@ TEST(SchemaVersions, RowsNamedWithTheColumnsTheyWereWrittenWith) {
     ASSERT_TRUE(snaps.ok());
     EXPECT_TRUE(snaps.value().empty());
   }
-  ASSERT_EQ(cli(sb, "snapshot --source-dsn " + shell_quote(source_dsn(sb)) + " --index " +
-                        shell_quote(index) + " --schemas shop",
+  ASSERT_EQ(cli(sb,
+                "snapshot --source-dsn " + shell_quote(source_dsn(sb)) + " --index " +
+                    shell_quote(index) + " --schemas shop",
                 &out),
             0)
       << out;
@@ -131,7 +134,8 @@ TEST(SchemaVersions, RowsNamedWithTheColumnsTheyWereWrittenWith) {
   exec(c, "INSERT INTO items VALUES (5, 2.00, 50)");
   exec(c, "ALTER TABLE items RENAME COLUMN qty TO quantity");
   exec(c, "INSERT INTO items VALUES (6, 3.00, 60)");
-  exec(c, "ALTER TABLE items ADD COLUMN twice INT AS (quantity * 2) VIRTUAL, ADD note CHAR(3) FIRST");
+  exec(c,
+       "ALTER TABLE items ADD COLUMN twice INT AS (quantity * 2) VIRTUAL, ADD note CHAR(3) FIRST");
   exec(c, "INSERT INTO items (note, id, price, quantity) VALUES ('n7', 7, 4.00, 70)");
   exec(c, "RENAME TABLE shop.items TO shop.goods");
   exec(c, "INSERT INTO goods (note, id, price, quantity) VALUES ('n8', 8, 5.00, 80)");

@@ -81,19 +81,27 @@ TEST(Ddl, CreateTableParsesColumnsAndKeys) {
 TEST(Ddl, AlterColumnOperations) {
   Snapshot s = with_table();
   ASSERT_TRUE(apply_ddl(s, "ALTER TABLE orders ADD COLUMN note varchar(20) AFTER id", "shop"));
-  EXPECT_EQ(names(s, "shop", "orders"), (std::vector<std::string>{"id", "note", "status", "total"}));
-  ASSERT_TRUE(apply_ddl(s, "alter table shop.orders add first_col int first, add (x int, y int)", "db"));
+  EXPECT_EQ(names(s, "shop", "orders"),
+            (std::vector<std::string>{"id", "note", "status", "total"}));
+  ASSERT_TRUE(
+      apply_ddl(s, "alter table shop.orders add first_col int first, add (x int, y int)", "db"));
   EXPECT_EQ(names(s, "shop", "orders"),
             (std::vector<std::string>{"first_col", "id", "note", "status", "total", "x", "y"}));
-  ASSERT_TRUE(apply_ddl(s, "ALTER TABLE orders DROP COLUMN first_col, DROP y, RENAME COLUMN note TO memo",
+  ASSERT_TRUE(apply_ddl(
+      s, "ALTER TABLE orders DROP COLUMN first_col, DROP y, RENAME COLUMN note TO memo", "shop"));
+  EXPECT_EQ(names(s, "shop", "orders"),
+            (std::vector<std::string>{"id", "memo", "status", "total", "x"}));
+  ASSERT_TRUE(apply_ddl(s,
+                        "ALTER TABLE orders CHANGE x x2 bigint unsigned not null AFTER id, "
+                        "MODIFY memo text FIRST",
                         "shop"));
-  EXPECT_EQ(names(s, "shop", "orders"), (std::vector<std::string>{"id", "memo", "status", "total", "x"}));
-  ASSERT_TRUE(apply_ddl(s, "ALTER TABLE orders CHANGE x x2 bigint unsigned not null AFTER id, "
-                           "MODIFY memo text FIRST", "shop"));
-  EXPECT_EQ(names(s, "shop", "orders"), (std::vector<std::string>{"memo", "id", "x2", "status", "total"}));
+  EXPECT_EQ(names(s, "shop", "orders"),
+            (std::vector<std::string>{"memo", "id", "x2", "status", "total"}));
   EXPECT_TRUE(s.find("shop", "orders")->columns[2].is_unsigned);
-  ASSERT_TRUE(apply_ddl(s, "ALTER TABLE orders ADD c2 int GENERATED ALWAYS AS (id * 2) STORED, "
-                           "ADD c3 int AS (id + 1)", "shop"));
+  ASSERT_TRUE(apply_ddl(s,
+                        "ALTER TABLE orders ADD c2 int GENERATED ALWAYS AS (id * 2) STORED, "
+                        "ADD c3 int AS (id + 1)",
+                        "shop"));
   const Table* t = s.find("shop", "orders");
   EXPECT_EQ(t->columns[5].generated, Generated::kStored);
   EXPECT_EQ(t->columns[6].generated, Generated::kVirtual);
@@ -103,7 +111,8 @@ TEST(Ddl, AlterColumnOperations) {
   EXPECT_EQ(t->unique_keys.size(), 1u);
   EXPECT_EQ(t->unique_keys[0].columns, (std::vector<std::string>{"status"}));
   EXPECT_TRUE(t->foreign_keys.empty());
-  ASSERT_TRUE(apply_ddl(s, "ALTER TABLE orders DROP PRIMARY KEY, ADD PRIMARY KEY (id, x2)", "shop"));
+  ASSERT_TRUE(
+      apply_ddl(s, "ALTER TABLE orders DROP PRIMARY KEY, ADD PRIMARY KEY (id, x2)", "shop"));
   EXPECT_EQ(s.find("shop", "orders")->primary_key, (std::vector<std::string>{"id", "x2"}));
 }
 

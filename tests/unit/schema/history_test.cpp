@@ -48,7 +48,8 @@ TEST(History, FirstSnapshotCoversOlderRows) {
 }
 
 TEST(History, VirtualColumnsLeaveTheMySqlImage) {
-  Snapshot s = snap("CREATE TABLE t (a int, v int AS (a + 1) VIRTUAL, s int AS (a * 2) STORED, b int)");
+  Snapshot s =
+      snap("CREATE TABLE t (a int, v int AS (a + 1) VIRTUAL, s int AS (a * 2) STORED, b int)");
   const Table& t = *s.find("db", "t");
   EXPECT_EQ(binlog_columns(t, true), (std::vector<uint32_t>{0, 1, 2, 3}));
   EXPECT_EQ(binlog_columns(t, false), (std::vector<uint32_t>{0, 2, 3}));

@@ -45,8 +45,9 @@ std::vector<std::string> names(const binlog::TableMap& t) {
 
 TEST(SchemaTracker, VirtualColumnsByFlavor) {
   testing::TempDir dir;
-  auto store = store_with(dir, "CREATE TABLE t (id int primary key, v int as (id+1) virtual, "
-                               "s varchar(5))");
+  auto store = store_with(dir,
+                          "CREATE TABLE t (id int primary key, v int as (id+1) virtual, "
+                          "s varchar(5))");
   auto tr = SchemaTracker::load(*store, nullptr);
   ASSERT_TRUE(tr.ok());
   tr.value()->start_file("bin.000001");
