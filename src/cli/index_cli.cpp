@@ -21,6 +21,7 @@ void add_index_commands(CLI::App& app) {
   add_query_command(app);
   add_status_command(app);
   add_rotate_command(app);
+  add_snapshot_command(app);
 }
 
 }  // namespace dbtrail::cli

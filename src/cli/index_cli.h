@@ -16,6 +16,7 @@ void add_index_command(CLI::App& app);
 void add_query_command(CLI::App& app);
 void add_status_command(CLI::App& app);
 void add_rotate_command(CLI::App& app);
+void add_snapshot_command(CLI::App& app);  // cli/snapshot.cpp
 
 // Prints "dbtrail: error: <message>" and returns the error's exit code.
 int report(const Error& e);

@@ -84,8 +84,24 @@ int run_index(const IndexOptions& o) {
   }
   fo.batch_size = o.batch_size;
   fo.verify_checksums = !o.no_verify;
+  // Stored schema versions (`dbtrail snapshot`) name the columns when there
+  // are any; --schema-from then only fills in what a DDL's text cannot say.
+  std::unique_ptr<mysql::Connection> live;
+  auto tracker = stream::SchemaTracker::load(*store.value(), nullptr);
+  if (!tracker.ok()) return report(tracker.error());
+  if (!tracker.value()->empty() && !o.schema_from.empty()) {
+    auto d = mysql::parse_dsn(o.schema_from);
+    if (!d.ok()) return report(make_error(d.error().code, "--schema-from: " + d.error().message));
+    auto c = mysql::Connection::open(*d);
+    if (!c.ok()) return report(make_error(c.error().code, "--schema-from: " + c.error().message));
+    live = std::move(c.value());
+    auto t = stream::SchemaTracker::load(*store.value(), live.get());
+    if (!t.ok()) return report(t.error());
+    tracker = std::move(t);
+  }
+  if (!tracker.value()->empty()) fo.schema = tracker.value().get();
   std::unique_ptr<SchemaResolver> resolver;
-  if (!o.schema_from.empty()) {
+  if (!o.schema_from.empty() && !fo.schema) {
     auto r = SchemaResolver::connect(o.schema_from);
     if (!r.ok()) return report(make_error(r.error().code, "--schema-from: " + r.error().message));
     resolver = std::move(r.value());
@@ -113,6 +129,9 @@ int run_index(const IndexOptions& o) {
                       : "");
     }
   }
+  if (fo.schema && fo.schema->versions_created()) {
+    std::printf("%u new schema version(s) from DDL in the binlog\n", fo.schema->versions_created());
+  }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fprintf(stderr, "indexed %llu row changes in %.2f s (%.0f/s)\n",
                static_cast<unsigned long long>(total), secs, secs > 0 ? double(total) / secs : 0.0);
@@ -133,7 +152,8 @@ void add_index_command(CLI::App& app) {
   cmd->add_option("--batch-size", o->batch_size, "Row changes per index transaction (default 1000)");
   cmd->add_option("--schema-from", o->schema_from,
                   "DSN of a live server to name columns and find primary keys when the binlog "
-                  "lacks binlog_row_metadata=FULL");
+                  "lacks binlog_row_metadata=FULL and the index holds no schema snapshot; with "
+                  "a snapshot, asked for tables a DDL's text cannot describe");
   cmd->add_flag("--no-verify-checksum", o->no_verify, "Do not check CRC32 trailers");
   cmd->callback([o] { exit_status() = run_index(*o); });
 }

@@ -14,8 +14,17 @@ namespace {
 // Collects rows of whole transactions and flushes them in batches.
 class IndexSink : public binlog::Sink {
  public:
-  IndexSink(index::Store& store, const FileIndexOptions& o, index::FileProgress progress)
-      : store_(store), opts_(o), progress_(std::move(progress)), resume_(progress_.position) {}
+  IndexSink(index::Store& store, const FileIndexOptions& o, index::FileProgress progress,
+            const binlog::Decoder& dec)
+      : store_(store), opts_(o), progress_(std::move(progress)), resume_(progress_.position),
+        dec_(dec) {}
+
+  Status on_query(const binlog::QueryInfo& q) override {
+    // Also for DDL before the resume point: the version it starts applies to
+    // the rows after it (the tracker reuses the version stored the first time).
+    if (opts_.schema) return opts_.schema->on_query(q, dec_.transaction().gtid);
+    return {};
+  }
 
   Status on_row(const binlog::RowChange& c) override {
     if (c.txn != nullptr && c.txn->start_pos < resume_) {
@@ -27,7 +36,9 @@ class IndexSink : public binlog::Sink {
     if (!opts_.tables.empty() && !opts_.tables.count(t.schema + "." + t.table)) return {};
     if (c.kind == binlog::RowsKind::kNone) return {};
     if (rows_.size() == used_) rows_.emplace_back();
-    build_change(c, progress_.binlog_file, BuildOptions{}, rows_[used_++]);
+    BuildOptions bo;
+    if (opts_.schema) bo.schema_version = opts_.schema->version();
+    build_change(c, progress_.binlog_file, bo, rows_[used_++]);
     return {};
   }
 
@@ -75,6 +86,7 @@ class IndexSink : public binlog::Sink {
   uint64_t committed_pos_ = 0;
   uint64_t indexed_ = 0;
   uint64_t skipped_ = 0;
+  const binlog::Decoder& dec_;
 };
 
 }  // namespace
@@ -104,8 +116,16 @@ Result<FileIndexResult> FileIndexer::index_file(const std::string& name, binlog:
   binlog::DecoderOptions dopts;
   dopts.verify_checksums = opts_.verify_checksums;
   binlog::Decoder dec(dopts);
-  if (opts_.table_resolver) dec.set_table_resolver(opts_.table_resolver);
-  IndexSink sink(store_, opts_, progress);
+  if (opts_.schema) {
+    opts_.schema->start_file(name);
+    // The writer's flavor decides whether VIRTUAL columns are in the image.
+    dec.set_table_resolver([this, &dec](binlog::TableMap& t) {
+      opts_.schema->resolve(t, dec.format().mariadb);
+    });
+  } else if (opts_.table_resolver) {
+    dec.set_table_resolver(opts_.table_resolver);
+  }
+  IndexSink sink(store_, opts_, progress, dec);
   uint64_t offset = 4;
   binlog::RawEvent ev;
   bool cut = false;

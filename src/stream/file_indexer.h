@@ -15,6 +15,7 @@
 #include "binlog/cursor.h"
 #include "binlog/table_map.h"
 #include "index/store.h"
+#include "stream/schema_tracker.h"
 #include "util/result.h"
 
 namespace dbtrail::stream {
@@ -26,6 +27,10 @@ struct FileIndexOptions {
   bool verify_checksums = true;
   // Fills names / primary keys for table maps without FULL metadata.
   std::function<void(binlog::TableMap&)> table_resolver;
+  // Schema versions (stream/schema_tracker.h): when set, it names columns
+  // instead of table_resolver, follows DDL, and stamps each row's
+  // schema_version. Must outlive the indexer.
+  SchemaTracker* schema = nullptr;
 };
 
 struct FileIndexResult {

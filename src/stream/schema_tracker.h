@@ -1,0 +1,60 @@
+// Schema versions while indexing (`dbtrail index`): names the columns of
+// table maps that lack binlog_row_metadata=FULL from the version valid at the
+// current binlog position, and turns each table DDL met in the binlog into a
+// new stored version (schema_snapshots) at the DDL's end position. Re-indexing
+// the same binlog finds the version already stored at that DDL and reuses it,
+// so versions stay one per DDL however often a file is indexed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "binlog/decoder.h"
+#include "binlog/table_map.h"
+#include "index/store.h"
+#include "mysql/connection.h"
+#include "schema/history.h"
+#include "util/result.h"
+
+namespace dbtrail::stream {
+
+class SchemaTracker {
+ public:
+  // Loads every version stored in `store`. `live` (may be null) is asked for a
+  // table after its DDL when the statement alone does not say everything.
+  static Result<std::unique_ptr<SchemaTracker>> load(index::Store& store, mysql::Connection* live);
+
+  bool empty() const { return history_.empty(); }
+  const schema::History& history() const { return history_; }
+
+  // A new binlog file starts: the version valid at its beginning applies.
+  void start_file(const std::string& file);
+
+  // The decoder's table resolver. Fills names, signedness, collations,
+  // ENUM/SET members and the primary key the map lacks. Leaves the map
+  // numbered (and warns once) when the version does not know the table or
+  // its column count disagrees with the binlog: wrong names are worse than none.
+  void resolve(binlog::TableMap& t, bool mariadb);
+
+  // A QUERY event of the current file. On table DDL: moves to the version it
+  // starts, storing it first when this is the first time it is met.
+  Status on_query(const binlog::QueryInfo& q, const std::string& gtid);
+
+  uint32_t version() const { return current_ ? current_->number : 0; }
+  uint32_t versions_created() const { return created_; }
+
+ private:
+  SchemaTracker(index::Store& store, mysql::Connection* live) : store_(store), live_(live) {}
+
+  index::Store& store_;
+  mysql::Connection* live_;
+  schema::History history_;
+  const schema::Version* current_ = nullptr;
+  std::string file_;
+  uint32_t created_ = 0;
+  std::set<std::string> warned_;
+};
+
+}  // namespace dbtrail::stream
