@@ -24,7 +24,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "binlog/json_dom.h"
+#include "util/json_dom.h"
 #include "util/base64.h"
 
 namespace dbtrail::binlog {

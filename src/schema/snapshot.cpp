@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "binlog/json_dom.h"
+#include "util/json_dom.h"
 #include "util/json_writer.h"
 
 namespace dbtrail::schema {
@@ -154,8 +154,8 @@ std::string to_json(const Snapshot& s) {
 
 namespace {
 
-using binlog::json_dom::Kind;
-using binlog::json_dom::Node;
+using json_dom::Kind;
+using json_dom::Node;
 
 struct Reader {
   std::string error;
@@ -200,7 +200,7 @@ struct Reader {
 }  // namespace
 
 Result<Snapshot> from_json(std::string_view json) {
-  auto doc = binlog::json_dom::parse(json, 16);
+  auto doc = json_dom::parse(json, 16);
   if (!doc.ok())
     return make_error(ErrorCode::kCorrupt,
                       "schema snapshot is not valid JSON: " + doc.error().message);

@@ -1,8 +1,8 @@
-#include "binlog/json_dom.h"
+#include "util/json_dom.h"
 
 #include <cstdint>
 
-namespace dbtrail::binlog::json_dom {
+namespace dbtrail::json_dom {
 
 bool key_less(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return a.size() < b.size();
@@ -403,4 +403,4 @@ void append_quoted(std::string& out, std::string_view s) {
   out += '"';
 }
 
-}  // namespace dbtrail::binlog::json_dom
+}  // namespace dbtrail::json_dom

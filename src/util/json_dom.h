@@ -1,6 +1,6 @@
-// A tiny ordered JSON DOM, private to src/binlog: just enough to apply the
-// JSON diffs of a PARTIAL_UPDATE_ROWS event to a document we already printed
-// as text. Numbers keep their token text (18446744073709551615 and 0.10 must
+// A tiny ordered JSON DOM: enough to apply the JSON diffs of a
+// PARTIAL_UPDATE_ROWS event to a document already printed as text, and to read
+// small documents of our own (schema snapshots). Numbers keep their token text (18446744073709551615 and 0.10 must
 // survive untouched), strings hold their unescaped bytes, and object members
 // stay sorted the way MySQL stores them (key length first, then bytes), so
 // printing gives MySQL's canonical text again.
@@ -13,7 +13,7 @@
 
 #include "util/result.h"
 
-namespace dbtrail::binlog::json_dom {
+namespace dbtrail::json_dom {
 
 enum class Kind : unsigned char { kNull, kTrue, kFalse, kNumber, kString, kArray, kObject };
 
@@ -62,4 +62,4 @@ void print(const Node& node, std::string& out);
 // UTF-8 included) raw.
 void append_quoted(std::string& out, std::string_view s);
 
-}  // namespace dbtrail::binlog::json_dom
+}  // namespace dbtrail::json_dom
