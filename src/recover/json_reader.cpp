@@ -1,5 +1,7 @@
 #include "recover/json_reader.h"
 
+#include "util/json_dom.h"
+
 #include <cstdint>
 
 namespace dbtrail::recover {
@@ -154,102 +156,14 @@ class Parser {
     return {};
   }
 
-  static void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
-  Result<uint32_t> hex4() {
-    if (i_ + 4 > s_.size()) return fail("truncated \\u escape");
-    uint32_t cp = 0;
-    for (int k = 0; k < 4; ++k) {
-      char h = s_[i_++];
-      cp <<= 4;
-      if (h >= '0' && h <= '9')
-        cp |= static_cast<uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f')
-        cp |= static_cast<uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F')
-        cp |= static_cast<uint32_t>(h - 'A' + 10);
-      else
-        return fail("bad hex digit in \\u escape");
-    }
-    return cp;
-  }
-
+  // Strings: the shared JSON string reader (util/json_dom.h).
   Status string(std::string& out) {
-    ++i_;  // opening quote
-    while (true) {
-      size_t run = i_;
-      while (i_ < s_.size() && s_[i_] != '"' && s_[i_] != '\\' &&
-             static_cast<unsigned char>(s_[i_]) >= 0x20)
-        ++i_;
-      out.append(s_.substr(run, i_ - run));
-      if (i_ >= s_.size()) return fail("unterminated string");
-      char c = s_[i_++];
-      if (c == '"') return {};
-      if (c != '\\') return fail("control character in a string");
-      if (i_ >= s_.size()) return fail("unterminated escape");
-      char e = s_[i_++];
-      switch (e) {
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '/':
-          out += '/';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          auto hi = hex4();
-          if (!hi.ok()) return hi.error();
-          uint32_t cp = hi.value();
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (s_.substr(i_, 2) != "\\u") return fail("lone high surrogate");
-            i_ += 2;
-            auto lo = hex4();
-            if (!lo.ok()) return lo.error();
-            if (lo.value() < 0xDC00 || lo.value() > 0xDFFF) return fail("bad low surrogate");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo.value() - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return fail("lone low surrogate");
-          }
-          append_utf8(out, cp);
-          break;
-        }
-        default:
-          return fail("unknown escape");
-      }
+    size_t at = i_;
+    if (!json_dom::parse_string_token(s_, i_, out)) {
+      i_ = at;
+      return fail("malformed string (bad escape, surrogate, control character or no closing quote)");
     }
+    return {};
   }
 
   std::string_view s_;
