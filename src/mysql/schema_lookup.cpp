@@ -17,21 +17,6 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-// Types whose bytes are not text (information_schema gives them no collation, the
-// binlog's charset metadata gives them 63).
-bool is_binary_type(std::string_view t) {
-  static constexpr std::string_view kBinary[] = {"binary",         "varbinary",
-                                                 "tinyblob",       "blob",
-                                                 "mediumblob",     "longblob",
-                                                 "geometry",       "point",
-                                                 "linestring",     "polygon",
-                                                 "multipoint",     "multilinestring",
-                                                 "multipolygon",   "geometrycollection",
-                                                 "geomcollection", "vector"};
-  for (auto b : kBinary)
-    if (t == b) return true;
-  return false;
-}
 
 const std::string& text_or_empty(const std::optional<std::string>& v) {
   static const std::string kEmpty;
@@ -158,6 +143,20 @@ Result<TableColumns> load_table_columns(Connection& conn, std::string_view schem
     }
   }
   return out;
+}
+
+bool is_binary_type(std::string_view t) {
+  static constexpr std::string_view kBinary[] = {"binary",         "varbinary",
+                                                 "tinyblob",       "blob",
+                                                 "mediumblob",     "longblob",
+                                                 "geometry",       "point",
+                                                 "linestring",     "polygon",
+                                                 "multipoint",     "multilinestring",
+                                                 "multipolygon",   "geometrycollection",
+                                                 "geomcollection", "vector"};
+  for (auto b : kBinary)
+    if (t == b) return true;
+  return false;
 }
 
 }  // namespace dbtrail::mysql

@@ -52,4 +52,9 @@ Result<TableColumns> load_table_columns(Connection& conn, std::string_view schem
 // doubled (''), backslashes escaped (\\). Empty for other types; nullopt if malformed.
 std::optional<std::vector<std::string>> parse_enum_values(std::string_view column_type);
 
+// True for information_schema DATA_TYPEs whose bytes are not text (binary
+// strings, BLOBs, spatial types, VECTOR): no collation there, collation 63 in
+// the binlog's charset metadata.
+bool is_binary_type(std::string_view data_type);
+
 }  // namespace dbtrail::mysql

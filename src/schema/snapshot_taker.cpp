@@ -13,21 +13,7 @@ const std::string& text(const std::optional<std::string>& v) {
   return v ? *v : kEmpty;
 }
 
-// Types whose bytes are not text: information_schema gives them no collation,
-// the binlog's charset metadata gives them 63 (binary).
-bool is_binary_type(std::string_view t) {
-  static constexpr std::string_view kBinary[] = {"binary",         "varbinary",
-                                                 "tinyblob",       "blob",
-                                                 "mediumblob",     "longblob",
-                                                 "geometry",       "point",
-                                                 "linestring",     "polygon",
-                                                 "multipoint",     "multilinestring",
-                                                 "multipolygon",   "geometrycollection",
-                                                 "geomcollection", "vector"};
-  for (auto b : kBinary)
-    if (t == b) return true;
-  return false;
-}
+using mysql::is_binary_type;
 
 std::string lower(std::string s) {
   for (auto& c : s)

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "cli_run.h"
+
 namespace {
 
 const std::string kBin = DBTRAIL_BINARY;
@@ -18,19 +20,13 @@ const std::string kFix = std::string(DBTRAIL_SHARED_DIR) + "/fixtures/binlog/";
 
 struct CliRun {
   int code = -1;
-  std::string out;
+  std::string out;  // stdout and stderr together
 };
 
 CliRun run(const std::string& args) {
-  CliRun r;
-  FILE* p = popen((kBin + " " + args + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  static dbtrail::testing::ScopedTempDir tmp;
+  auto r = dbtrail::testing::run_command(kBin + " " + args, tmp.path());
+  return {r.exit_code, r.out + r.err};
 }
 
 std::vector<std::string> lines(const std::string& s) {
