@@ -1,5 +1,6 @@
 #include "stream/gtid_set.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace dbtrail::stream {
@@ -91,23 +92,24 @@ Status GtidSet::add(std::string_view gtid) {
 
 Status GtidSet::add_mysql_interval(std::string_view sid, uint64_t first, uint64_t last) {
   auto& v = mysql_[std::string(sid)];
-  // Insert then merge neighbours that overlap or touch.
-  auto it = v.begin();
-  while (it != v.end() && it->second + 1 < first) ++it;
-  it = v.insert(it, {first, last});
-  auto next = it + 1;
-  while (next != v.end() && next->first <= it->second + 1) {
-    it->second = std::max(it->second, next->second);
-    next = v.erase(next);
+  // Fast path: the next transaction of a source extends its last interval.
+  if (!v.empty() && v.back().first <= first && first <= v.back().second + 1) {
+    v.back().second = std::max(v.back().second, last);
+    return {};
   }
-  if (it != v.begin()) {
-    auto prev = it - 1;
-    if (it->first <= prev->second + 1) {
-      prev->second = std::max(prev->second, it->second);
-      prev->first = std::min(prev->first, it->first);
-      v.erase(it);
+  // Otherwise insert in start order and merge neighbours that overlap or touch.
+  auto it = std::lower_bound(v.begin(), v.end(), std::make_pair(first, last));
+  v.insert(it, {first, last});
+  std::vector<std::pair<uint64_t, uint64_t>> merged;
+  merged.reserve(v.size());
+  for (const auto& iv : v) {
+    if (!merged.empty() && iv.first <= merged.back().second + 1) {
+      merged.back().second = std::max(merged.back().second, iv.second);
+    } else {
+      merged.push_back(iv);
     }
   }
+  v = std::move(merged);
   return {};
 }
 

@@ -152,12 +152,12 @@ class StreamTest : public ::testing::Test {
                                      "50",
                                      "--checkpoint",
                                      checkpoint,
-                                     "--start-file",
-                                     first_binlog_,
-                                     "--start-pos",
-                                     "4",
                                      "--ssl-mode",
                                      "disabled"};
+    if (pass_start_) {
+      for (const char* a : {"--start-file", first_binlog_.c_str(), "--start-pos", "4"})
+        args.push_back(a);
+    }
     args.insert(args.end(), extra.begin(), extra.end());
     std::string pw = sb_.password();
     pid_t pid = fork();
@@ -215,6 +215,7 @@ class StreamTest : public ::testing::Test {
   Sandbox sb_;
   std::unique_ptr<mysql::Connection> admin_;
   std::string index_dir_, loc_, log_, first_binlog_;
+  bool pass_start_ = true;  // --start-file FIRST --start-pos 4 (used only without a checkpoint)
 };
 
 // Multi-statement transactions: inserts, updates and deletes on shop.t, a
@@ -357,6 +358,66 @@ TEST_F(StreamTest, SigtermFlushesAndResumes) {
   FileRows truth = decode_files(sb_, "shop");
   EXPECT_EQ(index_keys(loc_, "shop", {"t"}), truth.keys);
   EXPECT_NE(log_text().find("resuming"), std::string::npos) << log_text();
+}
+
+TEST_F(StreamTest, RefusesPurgedBinlogAndRebuiltSourceUntilReset) {
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY)");
+  exec(*admin_, "INSERT INTO shop.t VALUES (1)");
+  pid_t pid = spawn("200ms");
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  ASSERT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+  auto cp = checkpoint();
+  ASSERT_TRUE(cp.has_value());
+
+  // A checkpoint from another server: refused (kPrerequisite = 10), names the way out.
+  {
+    auto store = index::open_store(loc_);
+    ASSERT_TRUE(store.ok());
+    index::Checkpoint other = *cp;
+    other.server_uuid = "server_id=99,domain=7";
+    std::vector<index::ChangeRecord> none;
+    ASSERT_TRUE((*store)->write_batch(none, other).ok());
+  }
+  int status = 0;
+  pid = spawn("200ms");
+  waitpid(pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 10) << log_text();
+  EXPECT_NE(log_text().find("server_id=99,domain=7"), std::string::npos) << log_text();
+  EXPECT_NE(log_text().find("--reset-checkpoint"), std::string::npos) << log_text();
+  {
+    auto store = index::open_store(loc_);
+    ASSERT_TRUE(store.ok());
+    std::vector<index::ChangeRecord> none;
+    ASSERT_TRUE((*store)->write_batch(none, *cp).ok());
+  }
+
+  // The checkpoint's binlog purged: refused (kNotFound = 3) naming it and the oldest file.
+  exec(*admin_, "FLUSH BINARY LOGS");
+  exec(*admin_, "INSERT INTO shop.t VALUES (2)");
+  exec(*admin_, "FLUSH BINARY LOGS");
+  auto ms = master_status(*admin_);
+  exec(*admin_, "PURGE BINARY LOGS TO '" + ms.first + "'");
+  auto logs = admin_->query("SHOW BINARY LOGS");  // the server may keep one more than asked
+  ASSERT_TRUE(logs.ok() && !logs->empty());
+  std::string oldest = *(*logs)[0][0];
+  ASSERT_NE(oldest, cp->binlog_file);
+  pid = spawn("200ms");
+  waitpid(pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 3) << log_text();
+  std::string log = log_text();
+  EXPECT_NE(log.find(cp->binlog_file + ":" + std::to_string(cp->position)), std::string::npos) << log;
+  EXPECT_NE(log.find("oldest available: " + oldest), std::string::npos) << log;
+
+  // The operator's way out: reset, logged, then streaming goes on from there.
+  pass_start_ = false;  // the first file is gone: start at the current position
+  pid = spawn("200ms", {"--reset-checkpoint"});
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  exec(*admin_, "INSERT INTO shop.t VALUES (3)");
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  EXPECT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+  EXPECT_NE(log_text().find("discarding checkpoint " + cp->binlog_file), std::string::npos)
+      << log_text();
 }
 
 }  // namespace
