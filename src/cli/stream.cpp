@@ -51,7 +51,11 @@ Result<double> parse_interval(const std::string& text) {
     size_t used = 0;
     double v = std::stod(text, &used);
     std::string unit = text.substr(used);
-    double mult = unit.empty() || unit == "s" ? 1 : unit == "ms" ? 0.001 : unit == "m" ? 60 : unit == "h" ? 3600 : -1;
+    double mult = unit.empty() || unit == "s" ? 1
+                  : unit == "ms"              ? 0.001
+                  : unit == "m"               ? 60
+                  : unit == "h"               ? 3600
+                                              : -1;
     if (mult > 0 && v > 0) return v * mult;
   } catch (const std::exception&) {
   }
@@ -115,12 +119,11 @@ int run(const StreamArgs& a) {
   std::signal(SIGTERM, on_signal);
   auto stats = stream::run_stream(**store, o);
   if (!stats.ok()) return fail(stats.error());
-  std::fprintf(stderr,
-               "dbtrail stream: %llu rows in %llu batches, %llu transactions, %llu reconnects\n",
-               static_cast<unsigned long long>(stats->rows),
-               static_cast<unsigned long long>(stats->batches),
-               static_cast<unsigned long long>(stats->transactions),
-               static_cast<unsigned long long>(stats->reconnects));
+  std::fprintf(
+      stderr, "dbtrail stream: %llu rows in %llu batches, %llu transactions, %llu reconnects\n",
+      static_cast<unsigned long long>(stats->rows), static_cast<unsigned long long>(stats->batches),
+      static_cast<unsigned long long>(stats->transactions),
+      static_cast<unsigned long long>(stats->reconnects));
   return 0;
 }
 

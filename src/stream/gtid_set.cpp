@@ -117,7 +117,8 @@ std::string GtidSet::to_string() const {
   std::string out;
   for (const auto& [domain, sv] : maria_) {
     if (!out.empty()) out += ',';
-    out += std::to_string(domain) + "-" + std::to_string(sv.first) + "-" + std::to_string(sv.second);
+    out +=
+        std::to_string(domain) + "-" + std::to_string(sv.first) + "-" + std::to_string(sv.second);
   }
   for (const auto& [sid, ivs] : mysql_) {
     if (!out.empty()) out += ',';

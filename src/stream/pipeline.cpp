@@ -162,9 +162,7 @@ class StreamSink : public binlog::Sink {
   }
 
   // After a lost connection: rows of the open transaction will come again.
-  void discard_open() {
-    used_ = committed_rows_;
-  }
+  void discard_open() { used_ = committed_rows_; }
 
   const index::Checkpoint& durable() const { return durable_; }
   StreamStats& stats() { return stats_; }
@@ -199,9 +197,8 @@ class Pipeline {
   bool stopping() const { return o_.stop != nullptr && *o_.stop != 0; }
 
   Result<StreamStats> run() {
-    std::string name = o_.source_name.empty()
-                           ? o_.dsn.host + ":" + std::to_string(o_.dsn.port)
-                           : o_.source_name;
+    std::string name =
+        o_.source_name.empty() ? o_.dsn.host + ":" + std::to_string(o_.dsn.port) : o_.source_name;
     auto conn = mysql::Connection::open(o_.dsn, o_.connect);
     if (!conn.ok()) return conn.error();
     auto ident = identify(**conn);
@@ -240,8 +237,8 @@ class Pipeline {
         // The operator chose to skip: say exactly what is not indexed.
         log("--reset-checkpoint: discarding checkpoint " + describe(**stored) + " of source " +
             (*stored)->server_uuid + "; starting at " +
-            (from_gtid ? "GTID set " + cp.gtid_set : describe(cp)) + " of source " +
-            identity_.id + "; transactions between the two are NOT in the index");
+            (from_gtid ? "GTID set " + cp.gtid_set : describe(cp)) + " of source " + identity_.id +
+            "; transactions between the two are NOT in the index");
       } else {
         log("no checkpoint for " + name + ": starting at " +
             (from_gtid ? "GTID set " + cp.gtid_set : describe(cp)));
@@ -292,8 +289,8 @@ class Pipeline {
       so.dump.server_id = o_.server_id;
       so.dump.heartbeat_period_s = o_.heartbeat_s;
       if (from_gtid && at.binlog_file.empty()) {
-        so.dump.gtid_mode = identity_.mariadb ? mysql::DumpGtidMode::kMariaDb
-                                              : mysql::DumpGtidMode::kMySql;
+        so.dump.gtid_mode =
+            identity_.mariadb ? mysql::DumpGtidMode::kMariaDb : mysql::DumpGtidMode::kMySql;
         so.dump.gtid_set = at.gtid_set;
       } else {
         so.dump.file = at.binlog_file;
@@ -308,7 +305,8 @@ class Pipeline {
       }
       Status st = pump(**src, sink, backoff);
       if (!st.ok()) {
-        if (st.error().code == ErrorCode::kNotFound) return purged_error(sink.durable(), st.error());
+        if (st.error().code == ErrorCode::kNotFound)
+          return purged_error(sink.durable(), st.error());
         if (st.error().code != ErrorCode::kConnection) return st.error();
         log("lost the source: " + st.error().message + "; resuming from " +
             describe(sink.durable()));
@@ -374,14 +372,14 @@ class Pipeline {
         if (auto l = binary_logs(**c); l.ok() && !l->empty()) old = l->front();
       }
     }
-    return make_error(
-        ErrorCode::kNotFound,
-        "the source no longer has the binlog of the checkpoint " + describe(cp) +
-            " (purged; oldest available: " + (old.empty() ? "unknown" : old) + "; " +
-            why.message + "). Changes after the checkpoint are lost to streaming: index them "
-            "from a copy of the binlog files with 'dbtrail index', then rerun with "
-            "--reset-checkpoint --start-file " + (old.empty() ? "FILE" : old) +
-            " (what is skipped is logged)");
+    return make_error(ErrorCode::kNotFound,
+                      "the source no longer has the binlog of the checkpoint " + describe(cp) +
+                          " (purged; oldest available: " + (old.empty() ? "unknown" : old) + "; " +
+                          why.message +
+                          "). Changes after the checkpoint are lost to streaming: index them "
+                          "from a copy of the binlog files with 'dbtrail index', then rerun with "
+                          "--reset-checkpoint --start-file " +
+                          (old.empty() ? "FILE" : old) + " (what is skipped is logged)");
   }
 
   void sleep_unless_stopped(double seconds) {

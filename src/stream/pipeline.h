@@ -27,11 +27,11 @@ namespace dbtrail::stream {
 struct StreamOptions {
   mysql::Dsn dsn;
   mysql::ConnectOptions connect;
-  uint32_t server_id = 0;   // replica id for the dump
-  std::string source_name;  // checkpoint key; "" = host:port
-  std::set<std::string> schemas;  // empty: all
-  std::set<std::string> tables;   // "db.table"; empty: all
-  size_t batch_size = 1000;       // rows; a batch never splits a transaction
+  uint32_t server_id = 0;             // replica id for the dump
+  std::string source_name;            // checkpoint key; "" = host:port
+  std::set<std::string> schemas;      // empty: all
+  std::set<std::string> tables;       // "db.table"; empty: all
+  size_t batch_size = 1000;           // rows; a batch never splits a transaction
   double checkpoint_interval_s = 10;  // flush complete transactions at least this often
   // Where to start when the index has no checkpoint for this source (or with
   // reset_checkpoint): a file/position, a GTID set, or else the source's

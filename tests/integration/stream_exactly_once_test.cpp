@@ -12,12 +12,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -135,25 +135,16 @@ class StreamTest : public ::testing::Test {
   }
 
   // Starts the built binary; the password goes through the environment.
-  pid_t spawn(const std::string& checkpoint = "300ms",
-              const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {DBTRAIL_BINARY,
-                                     "stream",
-                                     "--source-dsn",
-                                     "mysql://" + sb_.user() + "@127.0.0.1:" +
-                                         std::to_string(sb_.port()) + "/",
-                                     "--index",
-                                     loc_,
-                                     "--server-id",
-                                     "4242",
-                                     "--schemas",
-                                     "shop",
-                                     "--batch-size",
-                                     "50",
-                                     "--checkpoint",
-                                     checkpoint,
-                                     "--ssl-mode",
-                                     "disabled"};
+  pid_t spawn(const std::string& checkpoint = "300ms", const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {
+        DBTRAIL_BINARY, "stream",
+        "--source-dsn", "mysql://" + sb_.user() + "@127.0.0.1:" + std::to_string(sb_.port()) + "/",
+        "--index",      loc_,
+        "--server-id",  "4242",
+        "--schemas",    "shop",
+        "--batch-size", "50",
+        "--checkpoint", checkpoint,
+        "--ssl-mode",   "disabled"};
     if (pass_start_) {
       for (const char* a : {"--start-file", first_binlog_.c_str(), "--start-pos", "4"})
         args.push_back(a);
@@ -190,17 +181,22 @@ class StreamTest : public ::testing::Test {
   }
 
   // Polls until the stored checkpoint reaches the source's current position.
+  // Polls until the stored checkpoint reaches the source's current position
+  // (read again each time: MariaDB appends a BINLOG_CHECKPOINT event on its own
+  // some time after a rotation).
   bool caught_up(int seconds) {
-    auto target = master_status(*admin_);
     auto until = Clock::now() + std::chrono::seconds(seconds);
+    std::pair<std::string, uint64_t> target;
     while (Clock::now() < until) {
+      target = master_status(*admin_);
       auto cp = checkpoint();
       if (cp && cp->binlog_file == target.first && cp->position == target.second) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     auto cp = checkpoint();
-    ADD_FAILURE() << "checkpoint " << (cp ? cp->binlog_file + ":" + std::to_string(cp->position)
-                                          : std::string("none"))
+    ADD_FAILURE() << "checkpoint "
+                  << (cp ? cp->binlog_file + ":" + std::to_string(cp->position)
+                         : std::string("none"))
                   << " never reached " << target.first << ":" << target.second;
     return false;
   }
@@ -220,8 +216,7 @@ class StreamTest : public ::testing::Test {
 
 // Multi-statement transactions: inserts, updates and deletes on shop.t, a
 // rotation every 700 transactions, rows in other.t that the filter drops.
-void write_load(const Sandbox& sb, std::atomic<bool>& stop, std::atomic<int>& done,
-                unsigned seed) {
+void write_load(const Sandbox& sb, std::atomic<bool>& stop, std::atomic<int>& done, unsigned seed) {
   auto c = admin(sb);
   ASSERT_NE(c, nullptr);
   std::mt19937 rng(seed);
@@ -231,8 +226,8 @@ void write_load(const Sandbox& sb, std::atomic<bool>& stop, std::atomic<int>& do
     int n = 1 + static_cast<int>(rng() % 4);
     for (int i = 0; i < n; ++i) {
       int id = next_id++;
-      exec(*c, "INSERT INTO shop.t VALUES (" + std::to_string(id) + ", " + std::to_string(rng() % 1000) +
-                   ", 's" + std::to_string(id) + "')");
+      exec(*c, "INSERT INTO shop.t VALUES (" + std::to_string(id) + ", " +
+                   std::to_string(rng() % 1000) + ", 's" + std::to_string(id) + "')");
     }
     int victim = 1 + static_cast<int>(rng() % next_id);
     exec(*c, "UPDATE shop.t SET v = v + 1, s = CONCAT(s, 'u') WHERE id BETWEEN " +
@@ -301,7 +296,8 @@ TEST_F(StreamTest, DdlMidStreamKeepsColumnsOfEachRow) {
   exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT)");
   pid_t pid = spawn("200ms");
   for (int i = 1; i <= 100; ++i)
-    exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", " + std::to_string(i) + ")");
+    exec(*admin_,
+         "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", " + std::to_string(i) + ")");
   exec(*admin_, "ALTER TABLE shop.t ADD COLUMN note VARCHAR(20) DEFAULT 'x'");
   for (int i = 101; i <= 200; ++i)
     exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", " + std::to_string(i) +
@@ -406,7 +402,8 @@ TEST_F(StreamTest, RefusesPurgedBinlogAndRebuiltSourceUntilReset) {
   waitpid(pid, &status, 0);
   EXPECT_EQ(WEXITSTATUS(status), 3) << log_text();
   std::string log = log_text();
-  EXPECT_NE(log.find(cp->binlog_file + ":" + std::to_string(cp->position)), std::string::npos) << log;
+  EXPECT_NE(log.find(cp->binlog_file + ":" + std::to_string(cp->position)), std::string::npos)
+      << log;
   EXPECT_NE(log.find("oldest available: " + oldest), std::string::npos) << log;
 
   // The operator's way out: reset, logged, then streaming goes on from there.
@@ -418,6 +415,35 @@ TEST_F(StreamTest, RefusesPurgedBinlogAndRebuiltSourceUntilReset) {
   EXPECT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
   EXPECT_NE(log_text().find("discarding checkpoint " + cp->binlog_file), std::string::npos)
       << log_text();
+}
+
+TEST_F(StreamTest, ReconnectsAfterTheDumpIsKilled) {
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT)");
+  pid_t pid = spawn("200ms");
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      int id = round * 100 + i;
+      exec(*admin_, "BEGIN");
+      exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(id) + ", 0)");
+      exec(*admin_, "UPDATE shop.t SET v = v + 1 WHERE id = " + std::to_string(id));
+      exec(*admin_, "COMMIT");
+    }
+    ASSERT_TRUE(caught_up(60)) << log_text();
+    // The server drops the replica's dump connection: the stream must resume.
+    auto ids = admin_->query(
+        "SELECT id FROM information_schema.processlist WHERE command LIKE 'Binlog Dump%'");
+    ASSERT_TRUE(ids.ok());
+    ASSERT_EQ(ids->size(), 1u);
+    exec(*admin_, "KILL " + *(*ids)[0][0]);
+  }
+  exec(*admin_, "INSERT INTO shop.t VALUES (1000, 0)");  // only a resumed stream sees it
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  EXPECT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+  EXPECT_NE(log_text().find("lost the source"), std::string::npos) << log_text();
+  EXPECT_NE(log_text().find("3 reconnects"), std::string::npos) << log_text();
+  FileRows truth = decode_files(sb_, "shop");
+  EXPECT_EQ(index_keys(loc_, "shop", {"t"}), truth.keys);
 }
 
 }  // namespace
