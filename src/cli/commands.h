@@ -15,5 +15,7 @@ void add_recover_commands(CLI::App& app);  // recover, reconstruct
 void add_check_command(CLI::App& app);
 // `binlog dump`, registered on the `binlog` subcommand.
 void add_binlog_dump_command(CLI::App& binlog);
+// `stream`: a live source into the index (stream/pipeline.h).
+void add_stream_command(CLI::App& app);
 
 }  // namespace dbtrail::cli

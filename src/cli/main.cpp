@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   dbtrail::cli::add_recover_commands(app);
   dbtrail::cli::add_binlog_dump_command(*app.get_subcommand("binlog"));
   dbtrail::cli::add_check_command(app);
+  dbtrail::cli::add_stream_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

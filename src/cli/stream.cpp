@@ -1,0 +1,177 @@
+// `dbtrail stream --source-dsn DSN --index LOC --server-id N`: follows a live
+// source as a replica and writes its row changes into the index exactly once
+// (see stream/pipeline.h). Stops cleanly on SIGTERM/SIGINT: complete
+// transactions are flushed with their checkpoint and the exit code is 0.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "index/store.h"
+#include "mysql/connection.h"
+#include "stream/pipeline.h"
+
+namespace dbtrail::cli {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+struct StreamArgs {
+  std::string source_dsn;
+  std::string password_file;
+  std::string index;
+  uint32_t server_id = 0;
+  std::string source_name;
+  std::vector<std::string> schemas;
+  std::vector<std::string> tables;
+  size_t batch_size = 1000;
+  std::string checkpoint = "10s";
+  std::string start_file;
+  uint64_t start_pos = 4;
+  std::string start_gtid;
+  bool reset_checkpoint = false;
+  double heartbeat = 1;
+  std::string ssl_mode = "preferred";
+  std::string ssl_ca, ssl_cert, ssl_key;
+};
+
+int fail(const Error& e) {
+  std::fprintf(stderr, "dbtrail: error: %s\n", e.message.c_str());
+  return exit_code(e.code);
+}
+
+// "10s", "500ms", "2m", or plain seconds.
+Result<double> parse_interval(const std::string& text) {
+  try {
+    size_t used = 0;
+    double v = std::stod(text, &used);
+    std::string unit = text.substr(used);
+    double mult = unit.empty() || unit == "s" ? 1
+                  : unit == "ms"              ? 0.001
+                  : unit == "m"               ? 60
+                  : unit == "h"               ? 3600
+                                              : -1;
+    if (mult > 0 && v > 0) return v * mult;
+  } catch (const std::exception&) {
+  }
+  return make_error(ErrorCode::kInvalidArgument,
+                    "--checkpoint '" + text + "' is not an interval: use e.g. 10s, 500ms, 2m, 1h");
+}
+
+int run(const StreamArgs& a) {
+  auto dsn = mysql::parse_dsn(a.source_dsn);
+  if (!dsn.ok()) return fail(dsn.error());
+  if (!a.password_file.empty()) {
+    std::ifstream in(a.password_file, std::ios::binary);
+    if (!in) {
+      return fail(make_error(ErrorCode::kNotFound,
+                             "cannot read --source-password-file " + a.password_file));
+    }
+    std::ostringstream s;
+    s << in.rdbuf();
+    dsn->password = s.str();
+    while (!dsn->password.empty() && (dsn->password.back() == '\n' || dsn->password.back() == '\r'))
+      dsn->password.pop_back();
+  }
+  stream::StreamOptions o;
+  o.dsn = *dsn;
+  auto mode = mysql::parse_ssl_mode(a.ssl_mode);
+  if (!mode.ok()) return fail(mode.error());
+  o.connect.ssl_mode = *mode;
+  o.connect.ssl_ca = a.ssl_ca;
+  o.connect.ssl_cert = a.ssl_cert;
+  o.connect.ssl_key = a.ssl_key;
+  o.server_id = a.server_id;
+  o.source_name = a.source_name;
+  o.schemas.insert(a.schemas.begin(), a.schemas.end());
+  for (const auto& t : a.tables) {
+    if (t.find('.') == std::string::npos) {
+      return fail(make_error(ErrorCode::kInvalidArgument,
+                             "--tables takes db.table names; '" + t + "' has no database"));
+    }
+    o.tables.insert(t);
+  }
+  o.batch_size = a.batch_size;
+  auto interval = parse_interval(a.checkpoint);
+  if (!interval.ok()) return fail(interval.error());
+  o.checkpoint_interval_s = *interval;
+  o.start_file = a.start_file;
+  o.start_pos = a.start_pos;
+  o.start_gtid = a.start_gtid;
+  o.reset_checkpoint = a.reset_checkpoint;
+  o.heartbeat_s = a.heartbeat;
+  o.stop = &g_stop;
+  o.log = [](const std::string& line) {
+    std::fprintf(stderr, "dbtrail stream: %s\n", line.c_str());
+    std::fflush(stderr);
+  };
+
+  auto store = index::open_store(a.index);
+  if (!store.ok()) return fail(store.error());
+  if (Status s = (*store)->init(); !s.ok()) return fail(s.error());
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  auto stats = stream::run_stream(**store, o);
+  if (!stats.ok()) return fail(stats.error());
+  std::fprintf(
+      stderr, "dbtrail stream: %llu rows in %llu batches, %llu transactions, %llu reconnects\n",
+      static_cast<unsigned long long>(stats->rows), static_cast<unsigned long long>(stats->batches),
+      static_cast<unsigned long long>(stats->transactions),
+      static_cast<unsigned long long>(stats->reconnects));
+  return 0;
+}
+
+}  // namespace
+
+void add_stream_command(CLI::App& app) {
+  auto a = std::make_shared<StreamArgs>();
+  auto* cmd = app.add_subcommand(
+      "stream", "Follow a live source as a replica and index its row changes exactly once");
+  cmd->add_option("--source-dsn", a->source_dsn,
+                  "mysql://user:pass@host:port/ or user:pass@tcp(host:port)/ (password may come "
+                  "from DBTRAIL_SOURCE_PASSWORD or --source-password-file)")
+      ->required();
+  cmd->add_option("--source-password-file", a->password_file, "File holding the source password");
+  cmd->add_option("--index", a->index, "Index location: sqlite:/dir or a MySQL DSN")->required();
+  cmd->add_option("--server-id", a->server_id,
+                  "Replica id, unique among the source's replicas (non-zero)")
+      ->required();
+  cmd->add_option("--source-name", a->source_name,
+                  "Name the checkpoint is kept under (default: host:port of the source)");
+  cmd->add_option("--schemas", a->schemas, "Only these databases (comma-separated)")
+      ->delimiter(',');
+  cmd->add_option("--tables", a->tables, "Only these tables, db.table (comma-separated)")
+      ->delimiter(',');
+  cmd->add_option("--batch-size", a->batch_size, "Rows per index write (whole transactions)")
+      ->capture_default_str();
+  cmd->add_option("--checkpoint", a->checkpoint,
+                  "Write complete transactions and the checkpoint at least this often")
+      ->capture_default_str();
+  cmd->add_option("--start-file", a->start_file,
+                  "Without a stored checkpoint: binlog file to start from (default: the source's "
+                  "current position)");
+  cmd->add_option("--start-pos", a->start_pos, "Offset in --start-file")->capture_default_str();
+  cmd->add_option("--start-gtid", a->start_gtid,
+                  "Without a stored checkpoint: start after this GTID set (MariaDB 0-1-5 or MySQL "
+                  "uuid:1-5)");
+  cmd->add_flag("--reset-checkpoint", a->reset_checkpoint,
+                "Discard the stored checkpoint (rebuilt source, purged binlog); what is skipped "
+                "is logged");
+  cmd->add_option("--heartbeat", a->heartbeat, "Seconds between the source's heartbeats when idle")
+      ->capture_default_str();
+  cmd->add_option("--ssl-mode", a->ssl_mode,
+                  "disabled|preferred|required|verify-ca|verify-identity")
+      ->capture_default_str();
+  cmd->add_option("--ssl-ca", a->ssl_ca, "CA certificate (PEM)");
+  cmd->add_option("--ssl-cert", a->ssl_cert, "Client certificate (PEM)");
+  cmd->add_option("--ssl-key", a->ssl_key, "Client private key (PEM)");
+  cmd->callback([a] { exit_status() = run(*a); });
+}
+
+}  // namespace dbtrail::cli

@@ -1,0 +1,450 @@
+// `dbtrail stream` against a private MariaDB: the binary is SIGKILLed at
+// random moments while a writer commits multi-statement transactions, and
+// restarted each time; in the end the index must hold exactly the row changes
+// of the server's own binlog files (decoded with the library): every
+// (file, position, kind, before, after) once, none lost, none twice. Also a
+// DDL mid-stream and a graceful stop (SIGTERM) with resume.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "binlog/decoder.h"
+#include "index/store.h"
+#include "mysql/connection.h"
+#include "sandbox.h"
+#include "stream/binlog_source.h"
+#include "stream/change_builder.h"
+
+namespace dbtrail::stream {
+namespace {
+
+using testing::Sandbox;
+using Clock = std::chrono::steady_clock;
+
+std::string key_of(const index::ChangeRecord& r) {
+  return r.binlog_file + " " + std::to_string(r.start_pos) + " " +
+         std::to_string(static_cast<int>(r.type)) + " " + r.gtid + " " + r.pk_values + " " +
+         r.row_before.value_or("-") + " " + r.row_after.value_or("-");
+}
+
+// The row changes of schema `db` in the server's binlog files, as multiset keys.
+class FileRows : public binlog::Sink {
+ public:
+  explicit FileRows(std::string db) : db_(std::move(db)) {}
+  std::map<std::string, int> keys;
+  std::map<std::string, std::vector<index::ChangeRecord>> by_table;
+  std::string file;
+  Status on_row(const binlog::RowChange& c) override {
+    if (c.table->schema != db_) return {};
+    index::ChangeRecord r;
+    build_change(c, file, BuildOptions{}, r);
+    ++keys[key_of(r)];
+    by_table[c.table->table].push_back(std::move(r));
+    return {};
+  }
+
+ private:
+  std::string db_;
+};
+
+FileRows decode_files(const Sandbox& sb, const std::string& db) {
+  FileRows rows(db);
+  FileSourceOptions fo;
+  fo.dir = sb.binlog_dir();
+  auto src = open_file_source(fo);
+  EXPECT_TRUE(src.ok()) << src.error().message;
+  if (!src.ok()) return rows;
+  binlog::Decoder dec;
+  while (true) {
+    auto ev = (*src)->next();
+    EXPECT_TRUE(ev.ok()) << ev.error().message;
+    if (!ev.ok() || !ev->has_value()) break;
+    const SourceEvent& e = **ev;
+    if (!e.decodable()) continue;
+    rows.file.assign(e.file);
+    Status st = dec.feed(e.bytes, e.pos, rows);
+    EXPECT_TRUE(st.ok()) << st.error().message;
+    if (!st.ok()) break;
+  }
+  return rows;
+}
+
+std::map<std::string, int> index_keys(const std::string& loc, const std::string& db,
+                                      const std::vector<std::string>& tables) {
+  std::map<std::string, int> keys;
+  auto store = index::open_store(loc);
+  EXPECT_TRUE(store.ok()) << store.error().message;
+  if (!store.ok()) return keys;
+  for (const auto& t : tables) {
+    index::QueryFilter f;
+    f.schema = db;
+    f.table = t;
+    f.limit = 100000000;
+    auto got = (*store)->query(f);
+    EXPECT_TRUE(got.ok()) << got.error().message;
+    if (!got.ok()) continue;
+    for (const auto& r : *got) ++keys[key_of(r)];
+  }
+  return keys;
+}
+
+std::unique_ptr<mysql::Connection> admin(const Sandbox& sb) {
+  auto dsn = mysql::parse_dsn(sb.admin_dsn());
+  EXPECT_TRUE(dsn.ok());
+  auto c = mysql::Connection::open(*dsn);
+  EXPECT_TRUE(c.ok()) << c.error().message;
+  return c.ok() ? std::move(c.value()) : nullptr;
+}
+
+void exec(mysql::Connection& c, const std::string& sql) {
+  auto r = c.query(sql);
+  ASSERT_TRUE(r.ok()) << sql << ": " << r.error().message;
+}
+
+std::pair<std::string, uint64_t> master_status(mysql::Connection& c) {
+  auto r = c.query("SHOW MASTER STATUS");
+  if (!r.ok() || r->empty()) return {"", 0};
+  return {*(*r)[0][0], std::stoull(*(*r)[0][1])};
+}
+
+class StreamTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(sb_.ok()) << sb_.error();
+    index_dir_ = sb_.dir() + "/index";
+    std::filesystem::create_directories(index_dir_);
+    loc_ = "sqlite:" + index_dir_;
+    log_ = sb_.dir() + "/stream.log";
+    admin_ = admin(sb_);
+    ASSERT_NE(admin_, nullptr);
+    first_binlog_ = std::filesystem::path(sb_.binlog_files().at(0)).filename().string();
+  }
+
+  // Starts the built binary; the password goes through the environment.
+  pid_t spawn(const std::string& checkpoint = "300ms", const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {
+        DBTRAIL_BINARY, "stream",
+        "--source-dsn", "mysql://" + sb_.user() + "@127.0.0.1:" + std::to_string(sb_.port()) + "/",
+        "--index",      loc_,
+        "--server-id",  "4242",
+        "--schemas",    "shop",
+        "--batch-size", "50",
+        "--checkpoint", checkpoint,
+        "--ssl-mode",   "disabled"};
+    if (pass_start_) {
+      for (const char* a : {"--start-file", first_binlog_.c_str(), "--start-pos", "4"})
+        args.push_back(a);
+    }
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::string pw = sb_.password();
+    pid_t pid = fork();
+    if (pid == 0) {
+      setenv("DBTRAIL_SOURCE_PASSWORD", pw.c_str(), 1);
+      FILE* f = freopen(log_.c_str(), "a", stderr);
+      (void)f;
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    return pid;
+  }
+
+  int stop(pid_t pid, int sig) {
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+  }
+
+  std::optional<index::Checkpoint> checkpoint() {
+    auto store = index::open_store(loc_);
+    if (!store.ok()) return std::nullopt;
+    auto cp = (*store)->load_checkpoint("127.0.0.1:" + std::to_string(sb_.port()));
+    if (!cp.ok()) return std::nullopt;
+    return *cp;
+  }
+
+  // Polls until the stored checkpoint reaches the source's current position.
+  // Polls until the stored checkpoint reaches the source's current position
+  // (read again each time: MariaDB appends a BINLOG_CHECKPOINT event on its own
+  // some time after a rotation).
+  bool caught_up(int seconds) {
+    auto until = Clock::now() + std::chrono::seconds(seconds);
+    std::pair<std::string, uint64_t> target;
+    while (Clock::now() < until) {
+      target = master_status(*admin_);
+      auto cp = checkpoint();
+      if (cp && cp->binlog_file == target.first && cp->position == target.second) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    auto cp = checkpoint();
+    ADD_FAILURE() << "checkpoint "
+                  << (cp ? cp->binlog_file + ":" + std::to_string(cp->position)
+                         : std::string("none"))
+                  << " never reached " << target.first << ":" << target.second;
+    return false;
+  }
+
+  std::string log_text() {
+    std::ifstream in(log_);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  Sandbox sb_;
+  std::unique_ptr<mysql::Connection> admin_;
+  std::string index_dir_, loc_, log_, first_binlog_;
+  bool pass_start_ = true;  // --start-file FIRST --start-pos 4 (used only without a checkpoint)
+};
+
+// Multi-statement transactions: inserts, updates and deletes on shop.t, a
+// rotation every 700 transactions, rows in other.t that the filter drops.
+void write_load(const Sandbox& sb, std::atomic<bool>& stop, std::atomic<int>& done, unsigned seed) {
+  auto c = admin(sb);
+  ASSERT_NE(c, nullptr);
+  std::mt19937 rng(seed);
+  int next_id = 1;
+  while (!stop.load()) {
+    exec(*c, "BEGIN");
+    int n = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < n; ++i) {
+      int id = next_id++;
+      exec(*c, "INSERT INTO shop.t VALUES (" + std::to_string(id) + ", " +
+                   std::to_string(rng() % 1000) + ", 's" + std::to_string(id) + "')");
+    }
+    int victim = 1 + static_cast<int>(rng() % next_id);
+    exec(*c, "UPDATE shop.t SET v = v + 1, s = CONCAT(s, 'u') WHERE id BETWEEN " +
+                 std::to_string(victim) + " AND " + std::to_string(victim + 2));
+    if (rng() % 3 == 0) {
+      exec(*c, "DELETE FROM shop.t WHERE id = " + std::to_string(1 + rng() % next_id));
+    }
+    exec(*c, "INSERT INTO other.t VALUES (" + std::to_string(next_id) + ")");
+    exec(*c, "COMMIT");
+    int d = ++done;
+    if (d % 700 == 0) exec(*c, "FLUSH BINARY LOGS");
+  }
+}
+
+TEST_F(StreamTest, ExactlyOnceAcrossSigkills) {
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE DATABASE other");
+  exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT, s VARCHAR(200))");
+  exec(*admin_, "CREATE TABLE other.t (id INT PRIMARY KEY)");
+  std::atomic<bool> stop_load{false};
+  std::atomic<int> done{0};
+  std::thread writer(write_load, std::cref(sb_), std::ref(stop_load), std::ref(done), 7u);
+
+  std::mt19937 rng(12345);
+  const int kills = 24;
+  for (int i = 0; i < kills; ++i) {
+    pid_t pid = spawn();
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 900));
+    int status = stop(pid, SIGKILL);
+    // It must have been running (not exited on an error) when killed.
+    ASSERT_TRUE(WIFSIGNALED(status)) << "run " << i << " exited by itself:\n" << log_text();
+  }
+  while (done.load() < 2500) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  stop_load = true;
+  writer.join();
+
+  pid_t pid = spawn("200ms");
+  bool ok = caught_up(180);
+  int status = stop(pid, SIGTERM);
+  ASSERT_TRUE(ok) << log_text();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log_text();
+
+  FileRows truth = decode_files(sb_, "shop");
+  auto got = index_keys(loc_, "shop", {"t"});
+  size_t total = 0;
+  for (const auto& [k, n] : truth.keys) total += n;
+  std::printf("transactions: %d, row changes in the binlog: %zu, stream runs killed: %d\n",
+              done.load(), total, kills);
+  EXPECT_GT(total, 5000u);
+  size_t missing = 0, extra = 0;
+  for (const auto& [k, n] : truth.keys) {
+    int have = got.count(k) ? got[k] : 0;
+    if (have < n) missing += n - have;
+    if (have > n) extra += have - n;
+  }
+  for (const auto& [k, n] : got)
+    if (!truth.keys.count(k)) extra += n;
+  EXPECT_EQ(missing, 0u) << "row changes lost";
+  EXPECT_EQ(extra, 0u) << "row changes indexed twice (or never in the binlog)";
+  EXPECT_TRUE(index_keys(loc_, "other", {"t"}).empty()) << "--schemas shop let other.t through";
+}
+
+TEST_F(StreamTest, DdlMidStreamKeepsColumnsOfEachRow) {
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT)");
+  pid_t pid = spawn("200ms");
+  for (int i = 1; i <= 100; ++i)
+    exec(*admin_,
+         "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", " + std::to_string(i) + ")");
+  exec(*admin_, "ALTER TABLE shop.t ADD COLUMN note VARCHAR(20) DEFAULT 'x'");
+  for (int i = 101; i <= 200; ++i)
+    exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", " + std::to_string(i) +
+                      ", 'n" + std::to_string(i) + "')");
+  exec(*admin_, "UPDATE shop.t SET v = -v WHERE id IN (50, 150)");
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  EXPECT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+
+  FileRows truth = decode_files(sb_, "shop");
+  EXPECT_EQ(index_keys(loc_, "shop", {"t"}), truth.keys);
+  auto store = index::open_store(loc_);
+  ASSERT_TRUE(store.ok());
+  index::QueryFilter f;
+  f.schema = "shop";
+  f.table = "t";
+  f.limit = 1000;
+  auto rows = (*store)->query(f);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 202u);
+  for (const auto& r : *rows) {
+    int id = std::stoi(r.pk_values);
+    bool after_ddl = r.type == index::ChangeType::kInsert ? id > 100 : true;
+    const std::string& img = *r.row_after;
+    EXPECT_EQ(img.find("\"note\"") != std::string::npos, after_ddl) << img;
+    EXPECT_NE(img.find("\"v\""), std::string::npos) << img;
+  }
+}
+
+TEST_F(StreamTest, SigtermFlushesAndResumes) {
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT)");
+  // A long checkpoint interval: only the graceful stop writes these rows.
+  pid_t pid = spawn("1h");
+  for (int i = 1; i <= 30; ++i)
+    exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", 0)");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  int status = stop(pid, SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status)) << log_text();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << log_text();
+  auto cp = checkpoint();
+  auto ms = master_status(*admin_);
+  ASSERT_TRUE(cp.has_value());
+  EXPECT_EQ(cp->binlog_file, ms.first);
+  EXPECT_EQ(cp->position, ms.second);
+  EXPECT_NE(cp->gtid_set, "");
+  EXPECT_EQ(index_keys(loc_, "shop", {"t"}).size(), 30u);
+
+  for (int i = 31; i <= 60; ++i)
+    exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", 0)");
+  exec(*admin_, "DELETE FROM shop.t WHERE id <= 10");
+  pid = spawn("200ms");
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  EXPECT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+  FileRows truth = decode_files(sb_, "shop");
+  EXPECT_EQ(index_keys(loc_, "shop", {"t"}), truth.keys);
+  EXPECT_NE(log_text().find("resuming"), std::string::npos) << log_text();
+}
+
+TEST_F(StreamTest, RefusesPurgedBinlogAndRebuiltSourceUntilReset) {
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY)");
+  exec(*admin_, "INSERT INTO shop.t VALUES (1)");
+  pid_t pid = spawn("200ms");
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  ASSERT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+  auto cp = checkpoint();
+  ASSERT_TRUE(cp.has_value());
+
+  // A checkpoint from another server: refused (kPrerequisite = 10), names the way out.
+  {
+    auto store = index::open_store(loc_);
+    ASSERT_TRUE(store.ok());
+    index::Checkpoint other = *cp;
+    other.server_uuid = "server_id=99,domain=7";
+    std::vector<index::ChangeRecord> none;
+    ASSERT_TRUE((*store)->write_batch(none, other).ok());
+  }
+  int status = 0;
+  pid = spawn("200ms");
+  waitpid(pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 10) << log_text();
+  EXPECT_NE(log_text().find("server_id=99,domain=7"), std::string::npos) << log_text();
+  EXPECT_NE(log_text().find("--reset-checkpoint"), std::string::npos) << log_text();
+  {
+    auto store = index::open_store(loc_);
+    ASSERT_TRUE(store.ok());
+    std::vector<index::ChangeRecord> none;
+    ASSERT_TRUE((*store)->write_batch(none, *cp).ok());
+  }
+
+  // The checkpoint's binlog purged: refused (kNotFound = 3) naming it and the oldest file.
+  exec(*admin_, "FLUSH BINARY LOGS");
+  exec(*admin_, "INSERT INTO shop.t VALUES (2)");
+  exec(*admin_, "FLUSH BINARY LOGS");
+  auto ms = master_status(*admin_);
+  exec(*admin_, "PURGE BINARY LOGS TO '" + ms.first + "'");
+  auto logs = admin_->query("SHOW BINARY LOGS");  // the server may keep one more than asked
+  ASSERT_TRUE(logs.ok() && !logs->empty());
+  std::string oldest = *(*logs)[0][0];
+  ASSERT_NE(oldest, cp->binlog_file);
+  pid = spawn("200ms");
+  waitpid(pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 3) << log_text();
+  std::string log = log_text();
+  EXPECT_NE(log.find(cp->binlog_file + ":" + std::to_string(cp->position)), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("oldest available: " + oldest), std::string::npos) << log;
+
+  // The operator's way out: reset, logged, then streaming goes on from there.
+  pass_start_ = false;  // the first file is gone: start at the current position
+  pid = spawn("200ms", {"--reset-checkpoint"});
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  exec(*admin_, "INSERT INTO shop.t VALUES (3)");
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  EXPECT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+  EXPECT_NE(log_text().find("discarding checkpoint " + cp->binlog_file), std::string::npos)
+      << log_text();
+}
+
+TEST_F(StreamTest, ReconnectsAfterTheDumpIsKilled) {
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT)");
+  pid_t pid = spawn("200ms");
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      int id = round * 100 + i;
+      exec(*admin_, "BEGIN");
+      exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(id) + ", 0)");
+      exec(*admin_, "UPDATE shop.t SET v = v + 1 WHERE id = " + std::to_string(id));
+      exec(*admin_, "COMMIT");
+    }
+    ASSERT_TRUE(caught_up(60)) << log_text();
+    // The server drops the replica's dump connection: the stream must resume.
+    auto ids = admin_->query(
+        "SELECT id FROM information_schema.processlist WHERE command LIKE 'Binlog Dump%'");
+    ASSERT_TRUE(ids.ok());
+    ASSERT_EQ(ids->size(), 1u);
+    exec(*admin_, "KILL " + *(*ids)[0][0]);
+  }
+  exec(*admin_, "INSERT INTO shop.t VALUES (1000, 0)");  // only a resumed stream sees it
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  EXPECT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+  EXPECT_NE(log_text().find("lost the source"), std::string::npos) << log_text();
+  EXPECT_NE(log_text().find("3 reconnects"), std::string::npos) << log_text();
+  FileRows truth = decode_files(sb_, "shop");
+  EXPECT_EQ(index_keys(loc_, "shop", {"t"}), truth.keys);
+}
+
+}  // namespace
+}  // namespace dbtrail::stream
