@@ -12,6 +12,7 @@
 #include "binlog/decoder.h"
 #include "cli/change_printer.h"
 #include "cli/commands.h"
+#include "cli/source_args.h"
 #include "mysql/connection.h"
 #include "stream/binlog_source.h"
 
@@ -55,28 +56,12 @@ Result<std::string> oldest_binlog(const mysql::Dsn& dsn, const mysql::ConnectOpt
 }
 
 int run_dump(const DumpArgs& a) {
-  auto dsn = mysql::parse_dsn(a.source_dsn);
+  SourceArgs conn_args{a.source_dsn, a.password_file, a.ssl_mode, a.ssl_ca, a.ssl_cert, a.ssl_key};
+  auto dsn = source_dsn(conn_args);
   if (!dsn.ok()) return fail(dsn.error());
-  if (!a.password_file.empty()) {
-    std::ifstream in(a.password_file, std::ios::binary);
-    if (!in) {
-      return fail(make_error(ErrorCode::kNotFound,
-                             "cannot read --source-password-file " + a.password_file));
-    }
-    std::ostringstream s;
-    s << in.rdbuf();
-    dsn->password = s.str();
-    while (!dsn->password.empty() && (dsn->password.back() == '\n' || dsn->password.back() == '\r'))
-      dsn->password.pop_back();
-  }
   stream::NetworkSourceOptions o;
   o.dsn = *dsn;
-  auto mode = mysql::parse_ssl_mode(a.ssl_mode);
-  if (!mode.ok()) return fail(mode.error());
-  o.connect.ssl_mode = *mode;
-  o.connect.ssl_ca = a.ssl_ca;
-  o.connect.ssl_cert = a.ssl_cert;
-  o.connect.ssl_key = a.ssl_key;
+  if (Status t = apply_tls(conn_args, o.connect); !t.ok()) return fail(t.error());
   o.dump.server_id = a.server_id;
   o.dump.stop_at_end = !a.stop_never;
   o.dump.heartbeat_period_s = a.heartbeat;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/source_args.h"
 #include "mysql/connection.h"
 #include "mysql/prereq_check.h"
 #include "util/json_writer.h"
@@ -24,19 +25,6 @@ struct CheckArgs {
   std::string ssl_ca, ssl_cert, ssl_key;
   unsigned connect_timeout = 10;
 };
-
-Result<std::string> read_password_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::kNotFound,
-                      "cannot read --source-password-file " + path + ": no such readable file");
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  std::string pw = s.str();
-  while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
-  return pw;
-}
 
 void print_text(const mysql::CheckReport& rep) {
   std::printf("source %s: %s\n", rep.source.c_str(), rep.server.c_str());
@@ -103,20 +91,11 @@ int fail(const Error& e) {
 }
 
 int run_check(const CheckArgs& a) {
-  auto dsn = mysql::parse_dsn(a.source_dsn);
+  SourceArgs conn_args{a.source_dsn, a.password_file, a.ssl_mode, a.ssl_ca, a.ssl_cert, a.ssl_key};
+  auto dsn = source_dsn(conn_args);
   if (!dsn.ok()) return fail(dsn.error());
-  if (!a.password_file.empty()) {
-    auto pw = read_password_file(a.password_file);
-    if (!pw.ok()) return fail(pw.error());
-    dsn->password = std::move(*pw);
-  }
   mysql::ConnectOptions co;
-  auto mode = mysql::parse_ssl_mode(a.ssl_mode);
-  if (!mode.ok()) return fail(mode.error());
-  co.ssl_mode = *mode;
-  co.ssl_ca = a.ssl_ca;
-  co.ssl_cert = a.ssl_cert;
-  co.ssl_key = a.ssl_key;
+  if (Status t = apply_tls(conn_args, co); !t.ok()) return fail(t.error());
   co.connect_timeout_s = a.connect_timeout;
   auto conn = mysql::Connection::open(*dsn, co);
   if (!conn.ok()) return fail(conn.error());

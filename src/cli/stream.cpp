@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/source_args.h"
 #include "index/store.h"
 #include "mysql/connection.h"
 #include "stream/pipeline.h"
@@ -64,28 +65,12 @@ Result<double> parse_interval(const std::string& text) {
 }
 
 int run(const StreamArgs& a) {
-  auto dsn = mysql::parse_dsn(a.source_dsn);
+  SourceArgs conn_args{a.source_dsn, a.password_file, a.ssl_mode, a.ssl_ca, a.ssl_cert, a.ssl_key};
+  auto dsn = source_dsn(conn_args);
   if (!dsn.ok()) return fail(dsn.error());
-  if (!a.password_file.empty()) {
-    std::ifstream in(a.password_file, std::ios::binary);
-    if (!in) {
-      return fail(make_error(ErrorCode::kNotFound,
-                             "cannot read --source-password-file " + a.password_file));
-    }
-    std::ostringstream s;
-    s << in.rdbuf();
-    dsn->password = s.str();
-    while (!dsn->password.empty() && (dsn->password.back() == '\n' || dsn->password.back() == '\r'))
-      dsn->password.pop_back();
-  }
   stream::StreamOptions o;
   o.dsn = *dsn;
-  auto mode = mysql::parse_ssl_mode(a.ssl_mode);
-  if (!mode.ok()) return fail(mode.error());
-  o.connect.ssl_mode = *mode;
-  o.connect.ssl_ca = a.ssl_ca;
-  o.connect.ssl_cert = a.ssl_cert;
-  o.connect.ssl_key = a.ssl_key;
+  if (Status t = apply_tls(conn_args, o.connect); !t.ok()) return fail(t.error());
   o.server_id = a.server_id;
   o.source_name = a.source_name;
   o.schemas.insert(a.schemas.begin(), a.schemas.end());
