@@ -71,4 +71,15 @@ inline CommandResult run_command(const std::string& cmd, const std::filesystem::
   return r;
 }
 
+// The built CLI with `args`; stdout then stderr in one string.
+struct CliRun {
+  int code = -1;
+  std::string out;
+};
+inline CliRun run_dbtrail(const std::string& args) {
+  static ScopedTempDir tmp;
+  auto r = run_command(std::string(DBTRAIL_BINARY) + " " + args, tmp.path());
+  return {r.exit_code, r.out + r.err};
+}
+
 }  // namespace dbtrail::testing

@@ -18,16 +18,8 @@ namespace {
 const std::string kBin = DBTRAIL_BINARY;
 const std::string kFix = std::string(DBTRAIL_SHARED_DIR) + "/fixtures/binlog/";
 
-struct CliRun {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-CliRun run(const std::string& args) {
-  static dbtrail::testing::ScopedTempDir tmp;
-  auto r = dbtrail::testing::run_command(kBin + " " + args, tmp.path());
-  return {r.exit_code, r.out + r.err};
-}
+using dbtrail::testing::CliRun;
+CliRun run(const std::string& args) { return dbtrail::testing::run_dbtrail(args); }
 
 class IndexCli : public ::testing::Test {
  protected:
