@@ -23,8 +23,7 @@ volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
 struct DumpArgs {
-  std::string source_dsn;
-  std::string password_file;
+  SourceArgs source;
   uint32_t server_id = 0;
   std::string start_file;
   uint64_t start_pos = 4;
@@ -32,8 +31,6 @@ struct DumpArgs {
   bool stop_never = false;
   double heartbeat = 1;
   bool events = false;
-  std::string ssl_mode = "preferred";
-  std::string ssl_ca, ssl_cert, ssl_key;
 };
 
 int fail(const Error& e) {
@@ -56,12 +53,11 @@ Result<std::string> oldest_binlog(const mysql::Dsn& dsn, const mysql::ConnectOpt
 }
 
 int run_dump(const DumpArgs& a) {
-  SourceArgs conn_args{a.source_dsn, a.password_file, a.ssl_mode, a.ssl_ca, a.ssl_cert, a.ssl_key};
-  auto dsn = source_dsn(conn_args);
+  auto dsn = source_dsn(a.source);
   if (!dsn.ok()) return fail(dsn.error());
   stream::NetworkSourceOptions o;
   o.dsn = *dsn;
-  if (Status t = apply_tls(conn_args, o.connect); !t.ok()) return fail(t.error());
+  if (Status t = apply_tls(a.source, o.connect); !t.ok()) return fail(t.error());
   o.dump.server_id = a.server_id;
   o.dump.stop_at_end = !a.stop_never;
   o.dump.heartbeat_period_s = a.heartbeat;
@@ -126,11 +122,7 @@ void add_binlog_dump_command(CLI::App& binlog) {
   auto a = std::make_shared<DumpArgs>();
   auto* cmd = binlog.add_subcommand(
       "dump", "Read a live server's binlog as a replica and print it like 'binlog decode'");
-  cmd->add_option("--source-dsn", a->source_dsn,
-                  "mysql://user:pass@host:port/ or user:pass@tcp(host:port)/ (password may come "
-                  "from DBTRAIL_SOURCE_PASSWORD or --source-password-file)")
-      ->required();
-  cmd->add_option("--source-password-file", a->password_file, "File holding the source password");
+  add_source_options(cmd, a->source);
   cmd->add_option("--server-id", a->server_id,
                   "Replica id, unique among the source's replicas (non-zero)")
       ->required();
@@ -143,12 +135,6 @@ void add_binlog_dump_command(CLI::App& binlog) {
   cmd->add_option("--heartbeat", a->heartbeat, "Seconds between the source's heartbeats when idle")
       ->capture_default_str();
   cmd->add_flag("--events", a->events, "Print every event instead of row changes");
-  cmd->add_option("--ssl-mode", a->ssl_mode,
-                  "disabled|preferred|required|verify-ca|verify-identity")
-      ->capture_default_str();
-  cmd->add_option("--ssl-ca", a->ssl_ca, "CA certificate (PEM)");
-  cmd->add_option("--ssl-cert", a->ssl_cert, "Client certificate (PEM)");
-  cmd->add_option("--ssl-key", a->ssl_key, "Client private key (PEM)");
   cmd->callback([a] { exit_status() = run_dump(*a); });
 }
 

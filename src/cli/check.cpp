@@ -18,11 +18,8 @@ namespace dbtrail::cli {
 namespace {
 
 struct CheckArgs {
-  std::string source_dsn;
-  std::string password_file;
+  SourceArgs source;
   std::string format = "text";
-  std::string ssl_mode = "preferred";
-  std::string ssl_ca, ssl_cert, ssl_key;
   unsigned connect_timeout = 10;
 };
 
@@ -91,11 +88,10 @@ int fail(const Error& e) {
 }
 
 int run_check(const CheckArgs& a) {
-  SourceArgs conn_args{a.source_dsn, a.password_file, a.ssl_mode, a.ssl_ca, a.ssl_cert, a.ssl_key};
-  auto dsn = source_dsn(conn_args);
+  auto dsn = source_dsn(a.source);
   if (!dsn.ok()) return fail(dsn.error());
   mysql::ConnectOptions co;
-  if (Status t = apply_tls(conn_args, co); !t.ok()) return fail(t.error());
+  if (Status t = apply_tls(a.source, co); !t.ok()) return fail(t.error());
   co.connect_timeout_s = a.connect_timeout;
   auto conn = mysql::Connection::open(*dsn, co);
   if (!conn.ok()) return fail(conn.error());
@@ -125,22 +121,10 @@ void add_check_command(CLI::App& app) {
       app.add_subcommand("check",
                          "Check a source's prerequisites (binlog settings, InnoDB, primary keys, "
                          "privileges, retention): one pass/warn/fail line each, with the fix");
-  cmd->add_option("--source-dsn", a->source_dsn,
-                  "Source DSN: mysql://user:pass@host:port/ or user:pass@tcp(host:port)/; leave "
-                  "the password out to take it from DBTRAIL_SOURCE_PASSWORD or "
-                  "--source-password-file")
-      ->required();
-  cmd->add_option("--source-password-file", a->password_file,
-                  "File holding the source password (keeps it out of the process list)");
+  add_source_options(cmd, a->source);
   cmd->add_option("--format", a->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  cmd->add_option("--ssl-mode", a->ssl_mode,
-                  "disabled|preferred|required|verify-ca|verify-identity")
-      ->capture_default_str();
-  cmd->add_option("--ssl-ca", a->ssl_ca, "CA certificate (PEM) for verify-ca/verify-identity");
-  cmd->add_option("--ssl-cert", a->ssl_cert, "Client certificate (PEM)");
-  cmd->add_option("--ssl-key", a->ssl_key, "Client private key (PEM)");
   cmd->add_option("--connect-timeout", a->connect_timeout, "Seconds to wait for the connection")
       ->capture_default_str();
   cmd->callback([a] { exit_status() = run_check(*a); });

@@ -23,6 +23,21 @@ Result<mysql::Dsn> source_dsn(const SourceArgs& a) {
   return dsn;
 }
 
+void add_source_options(CLI::App* cmd, SourceArgs& a) {
+  cmd->add_option("--source-dsn", a.dsn,
+                  "Source DSN: mysql://user:pass@host:port/ or user:pass@tcp(host:port)/; leave "
+                  "the password out to take it from DBTRAIL_SOURCE_PASSWORD or "
+                  "--source-password-file")
+      ->required();
+  cmd->add_option("--source-password-file", a.password_file,
+                  "File holding the source password (keeps it out of the process list)");
+  cmd->add_option("--ssl-mode", a.ssl_mode, "disabled|preferred|required|verify-ca|verify-identity")
+      ->capture_default_str();
+  cmd->add_option("--ssl-ca", a.ssl_ca, "CA certificate (PEM) for verify-ca/verify-identity");
+  cmd->add_option("--ssl-cert", a.ssl_cert, "Client certificate (PEM)");
+  cmd->add_option("--ssl-key", a.ssl_key, "Client private key (PEM)");
+}
+
 Status apply_tls(const SourceArgs& a, mysql::ConnectOptions& co) {
   auto mode = mysql::parse_ssl_mode(a.ssl_mode);
   if (!mode.ok()) return mode.error();

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "mysql/connection.h"
 #include "util/result.h"
 
@@ -19,6 +21,9 @@ struct SourceArgs {
 // The DSN with the password from --source-password-file when given (trailing
 // newlines dropped; the file keeps the password out of process lists).
 Result<mysql::Dsn> source_dsn(const SourceArgs& a);
+
+// Registers --source-dsn (required), --source-password-file and the TLS flags on `cmd`.
+void add_source_options(CLI::App* cmd, SourceArgs& a);
 
 // Applies the TLS flags to `co`; kInvalidArgument for an unknown --ssl-mode.
 Status apply_tls(const SourceArgs& a, mysql::ConnectOptions& co);

@@ -23,8 +23,7 @@ volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
 struct StreamArgs {
-  std::string source_dsn;
-  std::string password_file;
+  SourceArgs source;
   std::string index;
   uint32_t server_id = 0;
   std::string source_name;
@@ -37,8 +36,6 @@ struct StreamArgs {
   std::string start_gtid;
   bool reset_checkpoint = false;
   double heartbeat = 1;
-  std::string ssl_mode = "preferred";
-  std::string ssl_ca, ssl_cert, ssl_key;
 };
 
 int fail(const Error& e) {
@@ -65,12 +62,11 @@ Result<double> parse_interval(const std::string& text) {
 }
 
 int run(const StreamArgs& a) {
-  SourceArgs conn_args{a.source_dsn, a.password_file, a.ssl_mode, a.ssl_ca, a.ssl_cert, a.ssl_key};
-  auto dsn = source_dsn(conn_args);
+  auto dsn = source_dsn(a.source);
   if (!dsn.ok()) return fail(dsn.error());
   stream::StreamOptions o;
   o.dsn = *dsn;
-  if (Status t = apply_tls(conn_args, o.connect); !t.ok()) return fail(t.error());
+  if (Status t = apply_tls(a.source, o.connect); !t.ok()) return fail(t.error());
   o.server_id = a.server_id;
   o.source_name = a.source_name;
   o.schemas.insert(a.schemas.begin(), a.schemas.end());
@@ -118,11 +114,7 @@ void add_stream_command(CLI::App& app) {
   auto a = std::make_shared<StreamArgs>();
   auto* cmd = app.add_subcommand(
       "stream", "Follow a live source as a replica and index its row changes exactly once");
-  cmd->add_option("--source-dsn", a->source_dsn,
-                  "mysql://user:pass@host:port/ or user:pass@tcp(host:port)/ (password may come "
-                  "from DBTRAIL_SOURCE_PASSWORD or --source-password-file)")
-      ->required();
-  cmd->add_option("--source-password-file", a->password_file, "File holding the source password");
+  add_source_options(cmd, a->source);
   cmd->add_option("--index", a->index, "Index location: sqlite:/dir or a MySQL DSN")->required();
   cmd->add_option("--server-id", a->server_id,
                   "Replica id, unique among the source's replicas (non-zero)")
@@ -150,12 +142,6 @@ void add_stream_command(CLI::App& app) {
                 "is logged");
   cmd->add_option("--heartbeat", a->heartbeat, "Seconds between the source's heartbeats when idle")
       ->capture_default_str();
-  cmd->add_option("--ssl-mode", a->ssl_mode,
-                  "disabled|preferred|required|verify-ca|verify-identity")
-      ->capture_default_str();
-  cmd->add_option("--ssl-ca", a->ssl_ca, "CA certificate (PEM)");
-  cmd->add_option("--ssl-cert", a->ssl_cert, "Client certificate (PEM)");
-  cmd->add_option("--ssl-key", a->ssl_key, "Client private key (PEM)");
   cmd->callback([a] { exit_status() = run(*a); });
 }
 
