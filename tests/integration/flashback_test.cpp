@@ -27,6 +27,7 @@
 #include "recover/live_rows.h"
 #include "recover/reconstruct.h"
 #include "recover/reversal_sql.h"
+#include "admin_db.h"
 #include "sandbox.h"
 #include "util/time_format.h"
 
@@ -210,44 +211,6 @@ const std::vector<Col>& all_columns() {
   return cols;
 }
 
-// --------------------------------------------------------- the server --
-
-class Db {
- public:
-  explicit Db(std::unique_ptr<mysql::Connection> c) : c_(std::move(c)) {}
-  void exec(const std::string& sql) {
-    auto r = c_->query(sql);
-    ASSERT_TRUE(r.ok()) << r.error().message << "\n  in: " << sql.substr(0, 400);
-  }
-  std::string one(const std::string& sql) {
-    auto r = c_->query(sql);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message) << "\n  in: " << sql;
-    if (!r.ok() || r->empty() || r->front().empty()) return "";
-    const auto& row = r->front();
-    return row.back().value_or("NULL");
-  }
-  std::string checksum(const std::string& table) {
-    return one("CHECKSUM TABLE " + table + " EXTENDED");
-  }
-  mysql::Connection& conn() { return *c_; }
-
- private:
-  std::unique_ptr<mysql::Connection> c_;
-};
-
-std::unique_ptr<Db> connect(const Sandbox& sb) {
-  mysql::Dsn dsn;
-  dsn.user = sb.admin_user();
-  dsn.password = sb.admin_password();
-  dsn.port = static_cast<uint16_t>(sb.port());
-  auto c = mysql::Connection::open(dsn);
-  if (!c.ok()) {
-    ADD_FAILURE() << c.error().message;
-    return nullptr;
-  }
-  return std::make_unique<Db>(std::move(*c));
-}
-
 std::string row_values(Values& v, int id) {
   std::string s = "(" + std::to_string(id);
   for (const Col& c : all_columns()) s += ", " + (v.chance(8) ? std::string("NULL") : c.gen(v));
@@ -370,7 +333,7 @@ std::string random_statement(Values& v, std::set<int>& ids, int& next_id,
   return "DELETE FROM " + cmp + where;
 }
 
-recover::FactsCatalog load_facts(Db& db) {
+recover::FactsCatalog load_facts(AdminDb& db) {
   recover::FactsCatalog cat;
   for (const char* t : {"all_types", "comp", "binkey"}) {
     auto cols = mysql::load_table_columns(db.conn(), kSchema, t);
@@ -408,25 +371,11 @@ std::vector<index::ChangeRecord> decode_since(const Sandbox& sb, const std::stri
   return mine;
 }
 
-// Runs a reversal script one statement per line (the generator writes each
-// statement on one line and never a raw newline inside a literal).
-void apply_script(Db& db, const std::string& sql) {
-  // A session far from UTC, as a DBA's client may be: the script itself must
-  // switch to UTC for its TIMESTAMP values.
-  db.exec("SET time_zone = '+05:30'");
-  std::istringstream lines(sql);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line.rfind("--", 0) == 0) continue;
-    db.exec(line);
-    if (::testing::Test::HasFatalFailure()) return;
-  }
-}
 
 TEST(Flashback, RandomWorkloadOverEveryTypeIsUndoneExactly) {
   Sandbox sb;
   ASSERT_TRUE(sb.ok()) << sb.error();
-  auto db = connect(sb);
+  auto db = connect_admin(sb);
   ASSERT_TRUE(db);
   // The workload runs in a non-UTC zone: TIMESTAMP values must still come back.
   db->exec("SET time_zone = '+05:30'");

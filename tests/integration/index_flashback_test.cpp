@@ -24,64 +24,14 @@
 
 #include "mysql/connection.h"
 #include "recover/json_reader.h"
+#include "admin_db.h"
 #include "sandbox.h"
 #include "util/time_format.h"
 
 namespace dbtrail::testing {
 namespace {
 
-class Db {
- public:
-  explicit Db(std::unique_ptr<mysql::Connection> c) : c_(std::move(c)) {}
-  void exec(const std::string& sql) {
-    auto r = c_->query(sql);
-    ASSERT_TRUE(r.ok()) << r.error().message << "\n  in: " << sql.substr(0, 400);
-  }
-  std::string one(const std::string& sql) {
-    auto r = c_->query(sql);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message) << "\n  in: " << sql;
-    if (!r.ok() || r->empty() || r->front().empty()) return "";
-    return r->front().back().value_or("NULL");
-  }
-  std::string checksum(const std::string& table) {
-    return one("CHECKSUM TABLE " + table + " EXTENDED");
-  }
-  int64_t now() { return std::stoll(one("SELECT UNIX_TIMESTAMP()")); }
-  // Returns once the server clock has moved past `t`: binlog times have
-  // one-second resolution, so a moment must be a second of its own.
-  void wait_past(int64_t t) {
-    while (now() <= t) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
 
- private:
-  std::unique_ptr<mysql::Connection> c_;
-};
-
-std::unique_ptr<Db> connect(const Sandbox& sb) {
-  mysql::Dsn dsn;
-  dsn.user = sb.admin_user();
-  dsn.password = sb.admin_password();
-  dsn.port = static_cast<uint16_t>(sb.port());
-  auto c = mysql::Connection::open(dsn);
-  if (!c.ok()) {
-    ADD_FAILURE() << c.error().message;
-    return nullptr;
-  }
-  return std::make_unique<Db>(std::move(*c));
-}
-
-// Runs a script one statement per line (reversal and reconstruct SQL write
-// each statement on one line).
-void apply_script(Db& db, const std::string& sql) {
-  db.exec("SET time_zone = '+05:30'");  // the script must set UTC itself
-  std::istringstream lines(sql);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line.rfind("--", 0) == 0) continue;
-    db.exec(line);
-    if (::testing::Test::HasFatalFailure()) return;
-  }
-}
 
 class Gen {
  public:
@@ -252,7 +202,7 @@ std::vector<std::string> lines_of(const std::string& s) {
 TEST(IndexFlashback, RecoverAndReconstructFromTheIndexRestoreChecksums) {
   Sandbox sb;
   ASSERT_TRUE(sb.ok()) << sb.error();
-  auto db = connect(sb);
+  auto db = connect_admin(sb);
   ASSERT_TRUE(db);
   db->exec("SET time_zone = '+05:30'");
   db->exec("CREATE DATABASE ix");
