@@ -19,6 +19,8 @@
 #   SANDBOX_EXTRA_CNF="key=value;key=value"  extra [mariadbd] lines
 #   SANDBOX_OWNER_PID=pid                    stop the server when pid exits
 #                                            (tests: no orphan after a crash)
+#   SANDBOX_FIXED_PORT=port                  listen there instead of a free port
+#                                            (tests restarting a source in place)
 set -euo pipefail
 
 SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/$(basename "${BASH_SOURCE[0]}")
@@ -98,7 +100,7 @@ mariadb_start() {
 
   local port pid=""
   for _ in 1 2 3 4 5; do
-    port=$(free_port)
+    port=${SANDBOX_FIXED_PORT:-$(free_port)}
     {
       echo "# written by scripts/sandbox.sh; regenerated on every start"
       echo "[mariadbd]"

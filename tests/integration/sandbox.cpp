@@ -57,20 +57,25 @@ int run_command(const std::string& command, std::string* out) {
   return -1;
 }
 
-Sandbox::Sandbox(const SandboxOptions& options) {
+Sandbox::Sandbox(const SandboxOptions& options) : options_(options) {
   char tmpl[] = "/tmp/dbtrail-it.XXXXXX";
   if (mkdtemp(tmpl) == nullptr) {
     error_ = "mkdtemp failed";
     return;
   }
   dir_ = tmpl;
+  ok_ = start("");
+}
+
+bool Sandbox::start(const std::string& extra_env) {
   const std::string err_file = dir_ + "/start.stderr";
-  const std::string cmd = "BINLOG_ROW_METADATA=" + shell_quote(options.row_metadata) +
+  const std::string cmd = extra_env + "BINLOG_ROW_METADATA=" + shell_quote(options_.row_metadata) +
                           " SANDBOX_OWNER_PID=" + std::to_string(getpid()) + " bash " +
                           shell_quote(script_path()) + " start " + shell_quote(dir_) + " 2>" +
                           shell_quote(err_file);
   std::string out;
   const int rc = run_command(cmd, &out);
+  env_.clear();
   std::istringstream lines(out);
   std::string line;
   while (std::getline(lines, line)) {
@@ -80,9 +85,17 @@ Sandbox::Sandbox(const SandboxOptions& options) {
   if (rc != 0 || get("SANDBOX_PORT").empty()) {
     error_ = "scripts/sandbox.sh start " + dir_ + " failed (exit " + std::to_string(rc) +
              "):\n" + read_file(err_file);
-    return;
+    return false;
   }
-  ok_ = true;
+  stopped_ = false;
+  return true;
+}
+
+bool Sandbox::restart() {
+  const int old_port = port();
+  stop();
+  ok_ = start("SANDBOX_FIXED_PORT=" + std::to_string(old_port) + " ");
+  return ok_;
 }
 
 Sandbox::~Sandbox() {

@@ -54,10 +54,17 @@ class Sandbox {
   // Stops the server now (idempotent; the destructor calls it too).
   void stop();
 
+  // Stops the server and starts it again on the same data, binlogs and port,
+  // as a source restarted by its DBA. False (and error()) if it did not come back.
+  bool restart();
+
   // A value of the env file the script wrote ("" if absent).
   std::string get(const std::string& key) const;
 
  private:
+  bool start(const std::string& extra_env);
+
+  SandboxOptions options_;
   bool ok_ = false;
   bool stopped_ = false;
   std::string error_;
