@@ -68,13 +68,14 @@ Result<int64_t> parse_duration(std::string_view s, std::string_view flag) {
       case 'd': unit = 86400; break;
       case 'h': unit = 3600; break;
       case 'm': unit = 60; break;
+      case 's': unit = 1; break;
       default: break;
     }
   }
   if (unit == 0) {
     return make_error(ErrorCode::kInvalidArgument,
                       std::string(flag) + " \"" + std::string(s) +
-                          "\" is not a duration; use a number with d, h or m, e.g. 7d or 36h");
+                          "\" is not a duration; use a number with d, h, m or s, e.g. 7d or 36h");
   }
   return n * unit;
 }

@@ -57,6 +57,28 @@ TEST_F(IndexCli, IndexTwiceQueryStatusRotate) {
   EXPECT_NE(rot.out.find("dropped 3 partitions"), std::string::npos) << rot.out;  // fixtures are old
 }
 
+// The daemon rotates at once, again every interval, and stops cleanly on
+// SIGTERM; --interval alone is refused rather than silently doing one pass.
+TEST_F(IndexCli, RotateDaemonRepeatsUntilSigterm) {
+  ASSERT_EQ(run("init --index " + loc_).code, 0);
+  ASSERT_EQ(run("index --index " + loc_ + " --files " + kFix + "go-parse/mysql-bin.000012").code, 0);
+  const std::string out = dir_ + "/rotate.out";
+  const std::string script =
+      kBin + " rotate --index " + loc_ + " --retain 1h --daemon --interval 1s >" + out +
+      " 2>&1 & pid=$!; for i in $(seq 600); do kill -0 $pid 2>/dev/null || break; [ \"$(grep -c dropped " + out +
+      ")\" -ge 2 ] && break; sleep 0.1; done; kill -TERM $pid; wait $pid; echo exit=$?";
+  auto r = dbtrail::testing::run_command(script, dir_);
+  EXPECT_NE(r.out.find("exit=0"), std::string::npos) << r.out << r.err;
+  std::string log = dbtrail::testing::read_file(out);
+  EXPECT_NE(log.find("dropped 1 partitions"), std::string::npos) << log;  // the fixture is old
+  EXPECT_NE(log.find("dropped 0 partitions"), std::string::npos) << log;  // the next pass
+  EXPECT_NE(log.find("rotate daemon stopped"), std::string::npos) << log;
+
+  CliRun lone = run("rotate --index " + loc_ + " --retain 1h --interval 1s");
+  EXPECT_EQ(lone.code, 2) << lone.out;
+  EXPECT_NE(lone.out.find("--interval only applies with --daemon"), std::string::npos) << lone.out;
+}
+
 TEST_F(IndexCli, BadInputIsOneLineWithItsExitCode) {
   ASSERT_EQ(run("init --index " + loc_).code, 0);
   const std::string q = "query --index " + loc_ + " --schema s --table t ";
