@@ -68,11 +68,10 @@ Db& Db::operator=(Db&& o) noexcept {
 
 Db::~Db() { sqlite3_close_v2(db_); }
 
-Result<Db> Db::open(const std::string& path, bool create) {
+Result<Db> Db::connect(const std::string& path, int flags) {
   Db d;
   d.path_ = path;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(path.c_str(), &d.db_, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &d.db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = d.db_ ? sqlite3_errmsg(d.db_) : sqlite3_errstr(rc);
     return make_error(rc == SQLITE_CANTOPEN ? ErrorCode::kNotFound : ErrorCode::kIo,
@@ -80,8 +79,22 @@ Result<Db> Db::open(const std::string& path, bool create) {
   }
   // Another process (a query during indexing) may hold a lock for a moment.
   sqlite3_busy_timeout(d.db_, 10000);
-  DBT_TRY(d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
   return d;
+}
+
+Result<Db> Db::open(const std::string& path, bool create) {
+  auto d = connect(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
+  if (!d.ok()) return d.error();
+  DBT_TRY(d->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
+  return std::move(d.value());
+}
+
+Result<Db> Db::open_reader(const std::string& path) {
+  // Read-write all the same: a WAL reader needs to map the -shm file.
+  auto d = connect(path, SQLITE_OPEN_READWRITE);
+  if (!d.ok()) return d.error();
+  sqlite3_db_config(d->db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  return std::move(d.value());
 }
 
 Status Db::exec(std::string_view sql) {

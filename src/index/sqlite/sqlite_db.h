@@ -58,6 +58,11 @@ class Db {
   // Opens (creating if `create`) with WAL and synchronous=FULL: a commit is on
   // disk when it returns, which the batch protocol relies on (sqlite_store.cpp).
   static Result<Db> open(const std::string& path, bool create);
+  // Opens an existing file for reading: no pragmas (WAL is a property of the
+  // file, set by the writer that created it) and no checkpoint when the last
+  // connection closes, so a query never writes or unlinks the WAL and -shm
+  // files. Only for connections that never write.
+  static Result<Db> open_reader(const std::string& path);
 
   Status exec(std::string_view sql);
   Result<Stmt> prepare(std::string_view sql);
@@ -66,6 +71,8 @@ class Db {
   Error error(std::string_view what) const;
 
  private:
+  static Result<Db> connect(const std::string& path, int flags);
+
   sqlite3* db_ = nullptr;
   std::string path_;
 };

@@ -140,6 +140,8 @@ Status SqliteStore::lock_writer() {
                                           "; wait for it to finish or stop it first");
   }
   lock_fd_ = fd;
+  // Partitions opened for reading before the lock are reopened as a writer's.
+  open_.clear();
   // We are the only writer now: whatever a crashed writer left half-done goes.
   return recover_pending();
 }
@@ -202,13 +204,17 @@ Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, 
       return make_error(ErrorCode::kIo, "cannot create partition file " + path + ": " + ec.message());
     }
   }
-  auto db = Db::open(path, false);
+  // Without the writer lock this process only reads (query, status): the
+  // cheaper reader connection, a handful of system calls fewer per partition
+  // file, which a --pk lookup opens one of per hour of history.
+  const bool writer = lock_fd_ >= 0;
+  auto db = writer ? Db::open(path, false) : Db::open_reader(path);
   if (!db.ok()) return db.error();
   auto p = std::make_unique<Partition>();
   p->db = std::move(db.value());
   // pk_hash index inserts land on random pages: keep the hot ones in memory
   // (64 MiB) and fold the WAL back less often (4096 pages) to write less.
-  DBT_TRY(p->db.exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4096;"));
+  if (writer) DBT_TRY(p->db.exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4096;"));
   Partition* raw = p.get();
   open_[name] = std::move(p);
   return raw;
