@@ -562,31 +562,132 @@ Status SqliteStore::add_future_partitions(uint32_t hours, int64_t now) {
   return {};
 }
 
-Status SqliteStore::save_schema_snapshot(SchemaSnapshot& s) {
-  DBT_TRY(open_meta());
-  DBT_TRY(meta_.exec("BEGIN IMMEDIATE"));
+// Inside meta.db's open transaction: the next version.
+Status SqliteStore::insert_snapshot(SchemaSnapshot& s) {
   auto st = meta_.prepare(
       "INSERT INTO schema_snapshots(version, taken_at, binlog_file, position, snapshot) "
       "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM schema_snapshots), ?, ?, ?, ?) "
       "RETURNING version");
-  if (!st.ok()) {
-    (void)meta_.exec("ROLLBACK");
-    return st.error();
-  }
+  if (!st.ok()) return st.error();
   st->bind(1, s.taken_at ? s.taken_at : now_seconds());
   st->bind(2, std::string_view(s.binlog_file));
   st->bind(3, int64_t(s.position));
   st->bind(4, std::string_view(s.json));
   auto r = st->step();
-  if (!r.ok() || !r.value()) {
-    (void)meta_.exec("ROLLBACK");
-    return r.ok() ? meta_.error("saving a schema snapshot") : r.error();
-  }
-  uint32_t version = uint32_t(st->col_int(0));
+  if (!r.ok()) return r.error();
+  if (!r.value()) return meta_.error("saving a schema snapshot");
+  s.version = uint32_t(st->col_int(0));
   st->reset();
-  DBT_TRY(meta_.exec("COMMIT"));
-  s.version = version;
   return {};
+}
+
+Status SqliteStore::in_meta_transaction(const std::function<Status()>& body) {
+  DBT_TRY(open_meta());
+  DBT_TRY(meta_.exec("BEGIN IMMEDIATE"));
+  if (Status s = body(); !s.ok()) {
+    (void)meta_.exec("ROLLBACK");
+    return s;
+  }
+  if (Status s = meta_.exec("COMMIT"); !s.ok()) {
+    (void)meta_.exec("ROLLBACK");
+    return s;
+  }
+  return {};
+}
+
+Status SqliteStore::save_schema_snapshot(SchemaSnapshot& s) {
+  return in_meta_transaction([&] { return insert_snapshot(s); });
+}
+
+namespace {
+
+constexpr const char* kChangeColumns =
+    "id, detected_at, binlog_file, position, COALESCE(gtid, ''), schema_name, table_name, "
+    "ddl_type, ddl_query, schema_version";
+
+SchemaChange change_from(const Stmt& st) {
+  SchemaChange c;
+  c.id = uint64_t(st.col_int(0));
+  c.detected_at = st.col_int(1);
+  c.binlog_file = st.col_text(2);
+  c.position = uint64_t(st.col_int(3));
+  c.gtid = st.col_text(4);
+  c.schema = st.col_text(5);
+  c.table = st.col_text(6);
+  c.ddl_type = st.col_text(7);
+  c.ddl = st.col_text(8);
+  c.schema_version = uint32_t(st.col_int(9));
+  return c;
+}
+
+}  // namespace
+
+Result<bool> SqliteStore::save_schema_change(SchemaChange& change, SchemaSnapshot* version) {
+  SchemaChange c = change;
+  std::optional<SchemaSnapshot> v;
+  if (version) v = *version;
+  bool written = false;
+  DBT_TRY(in_meta_transaction([&]() -> Status {
+    auto found = meta_.prepare(std::string("SELECT ") + kChangeColumns +
+                               " FROM schema_changes WHERE binlog_file = ? AND position = ?");
+    if (!found.ok()) return found.error();
+    found->bind(1, std::string_view(c.binlog_file));
+    found->bind(2, int64_t(c.position));
+    auto r = found->step();
+    if (!r.ok()) return r.error();
+    if (r.value()) {
+      c = change_from(*found);
+      if (v) v->version = c.schema_version;
+      return {};
+    }
+    if (v) {
+      DBT_TRY(insert_snapshot(*v));
+      c.schema_version = v->version;
+    }
+    if (!c.detected_at) c.detected_at = now_seconds();
+    auto ins = meta_.prepare(
+        "INSERT INTO schema_changes(detected_at, binlog_file, position, gtid, schema_name, "
+        "table_name, ddl_type, ddl_query, schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id");
+    if (!ins.ok()) return ins.error();
+    ins->bind(1, c.detected_at);
+    ins->bind(2, std::string_view(c.binlog_file));
+    ins->bind(3, int64_t(c.position));
+    if (c.gtid.empty())
+      ins->bind_null(4);
+    else
+      ins->bind(4, std::string_view(c.gtid));
+    ins->bind(5, std::string_view(c.schema));
+    ins->bind(6, std::string_view(c.table));
+    ins->bind(7, std::string_view(c.ddl_type));
+    ins->bind(8, std::string_view(c.ddl));
+    ins->bind(9, int64_t(c.schema_version));
+    auto done = ins->step();
+    if (!done.ok()) return done.error();
+    if (!done.value()) return meta_.error("saving a schema change");
+    c.id = uint64_t(ins->col_int(0));
+    ins->reset();
+    written = true;
+    return {};
+  }));
+  change = std::move(c);
+  if (version) *version = std::move(*v);
+  return written;
+}
+
+Result<std::vector<SchemaChange>> SqliteStore::schema_changes() {
+  DBT_TRY(open_meta());
+  auto st = meta_.prepare(std::string("SELECT ") + kChangeColumns +
+                          " FROM schema_changes ORDER BY binlog_file, position, id");
+  if (!st.ok()) return st.error();
+  std::vector<SchemaChange> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r.ok()) return r.error();
+    if (!r.value()) break;
+    out.push_back(change_from(*st));
+  }
+  return out;
 }
 
 Result<std::vector<SchemaSnapshot>> SqliteStore::schema_snapshots() {
