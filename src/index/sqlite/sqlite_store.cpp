@@ -59,6 +59,20 @@ constexpr size_t kMaxOpenPartitions = 32;  // file handles kept between batches
 
 int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
 
+// Every row of a SELECT on `db`, each turned into a T by `read(const Stmt&)`.
+template <typename T, typename Read>
+Result<std::vector<T>> select_all(Db& db, std::string_view sql, Read read) {
+  auto st = db.prepare(sql);
+  if (!st.ok()) return st.error();
+  std::vector<T> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r.ok()) return r.error();
+    if (!r.value()) return out;
+    out.push_back(read(*st));
+  }
+}
+
 // Partition names in the directory, sorted by time.
 std::vector<std::pair<int64_t, std::string>> list_partitions(const std::string& dir) {
   std::vector<std::pair<int64_t, std::string>> out;
@@ -360,25 +374,20 @@ Status SqliteStore::write_file_batch(std::vector<ChangeRecord>& changes, const F
 
 Result<std::vector<Checkpoint>> SqliteStore::checkpoints() {
   DBT_TRY(open_meta());
-  auto st = meta_.prepare(
+  return select_all<Checkpoint>(
+      meta_,
       "SELECT source, binlog_file, position, gtid_set, server_uuid, updated_at FROM stream_state "
-      "ORDER BY source");
-  if (!st.ok()) return st.error();
-  std::vector<Checkpoint> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r.ok()) return r.error();
-    if (!r.value()) break;
-    Checkpoint c;
-    c.source = st->col_text(0);
-    c.binlog_file = st->col_text(1);
-    c.position = uint64_t(st->col_int(2));
-    c.gtid_set = st->col_text(3);
-    c.server_uuid = st->col_text(4);
-    c.updated_at = st->col_int(5);
-    out.push_back(std::move(c));
-  }
-  return out;
+      "ORDER BY source",
+      [](const Stmt& st) {
+        Checkpoint c;
+        c.source = st.col_text(0);
+        c.binlog_file = st.col_text(1);
+        c.position = uint64_t(st.col_int(2));
+        c.gtid_set = st.col_text(3);
+        c.server_uuid = st.col_text(4);
+        c.updated_at = st.col_int(5);
+        return c;
+      });
 }
 
 Result<std::optional<Checkpoint>> SqliteStore::load_checkpoint(std::string_view source) {
@@ -392,26 +401,21 @@ Result<std::optional<Checkpoint>> SqliteStore::load_checkpoint(std::string_view 
 
 Result<std::vector<FileProgress>> SqliteStore::file_progress() {
   DBT_TRY(open_meta());
-  auto st = meta_.prepare(
+  return select_all<FileProgress>(
+      meta_,
       "SELECT binlog_file, file_size, last_position, events_indexed, status, started_at, "
-      "completed_at FROM index_state ORDER BY binlog_file");
-  if (!st.ok()) return st.error();
-  std::vector<FileProgress> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r.ok()) return r.error();
-    if (!r.value()) break;
-    FileProgress f;
-    f.binlog_file = st->col_text(0);
-    f.file_size = uint64_t(st->col_int(1));
-    f.position = uint64_t(st->col_int(2));
-    f.events = uint64_t(st->col_int(3));
-    f.done = st->col_text(4) == "completed";
-    f.started_at = st->col_int(5);
-    f.updated_at = st->col_null(6) ? 0 : st->col_int(6);
-    out.push_back(std::move(f));
-  }
-  return out;
+      "completed_at FROM index_state ORDER BY binlog_file",
+      [](const Stmt& st) {
+        FileProgress f;
+        f.binlog_file = st.col_text(0);
+        f.file_size = uint64_t(st.col_int(1));
+        f.position = uint64_t(st.col_int(2));
+        f.events = uint64_t(st.col_int(3));
+        f.done = st.col_text(4) == "completed";
+        f.started_at = st.col_int(5);
+        f.updated_at = st.col_null(6) ? 0 : st.col_int(6);
+        return f;
+      });
 }
 
 Result<std::optional<FileProgress>> SqliteStore::load_file_progress(std::string_view file) {
@@ -677,39 +681,28 @@ Result<bool> SqliteStore::save_schema_change(SchemaChange& change, SchemaSnapsho
 
 Result<std::vector<SchemaChange>> SqliteStore::schema_changes() {
   DBT_TRY(open_meta());
-  auto st = meta_.prepare(std::string("SELECT ") + kChangeColumns +
-                          " FROM schema_changes ORDER BY binlog_file, position, id");
-  if (!st.ok()) return st.error();
-  std::vector<SchemaChange> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r.ok()) return r.error();
-    if (!r.value()) break;
-    out.push_back(change_from(*st));
-  }
-  return out;
+  return select_all<SchemaChange>(
+      meta_,
+      std::string("SELECT ") + kChangeColumns +
+          " FROM schema_changes ORDER BY binlog_file, position, id",
+      change_from);
 }
 
 Result<std::vector<SchemaSnapshot>> SqliteStore::schema_snapshots() {
   DBT_TRY(open_meta());
-  auto st = meta_.prepare(
+  return select_all<SchemaSnapshot>(
+      meta_,
       "SELECT version, taken_at, binlog_file, position, snapshot FROM schema_snapshots ORDER BY "
-      "version");
-  if (!st.ok()) return st.error();
-  std::vector<SchemaSnapshot> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r.ok()) return r.error();
-    if (!r.value()) break;
-    SchemaSnapshot s;
-    s.version = uint32_t(st->col_int(0));
-    s.taken_at = st->col_int(1);
-    s.binlog_file = st->col_text(2);
-    s.position = uint64_t(st->col_int(3));
-    s.json = st->col_text(4);
-    out.push_back(std::move(s));
-  }
-  return out;
+      "version",
+      [](const Stmt& st) {
+        SchemaSnapshot s;
+        s.version = uint32_t(st.col_int(0));
+        s.taken_at = st.col_int(1);
+        s.binlog_file = st.col_text(2);
+        s.position = uint64_t(st.col_int(3));
+        s.json = st.col_text(4);
+        return s;
+      });
 }
 
 }  // namespace dbtrail::index::sqlite
