@@ -1,5 +1,6 @@
 // `dbtrail status --index LOC`: partitions, last event, checkpoints, files.
 #include <cstdio>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/index_cli.h"
@@ -44,6 +45,24 @@ int run_status(const std::string& loc) {
                   static_cast<unsigned long long>(f.file_size));
     }
   }
+  auto changes = s.schema_changes();
+  if (!changes.ok()) return report(changes.error());
+  const size_t shown = 20;
+  size_t from = changes.value().size() > shown ? changes.value().size() - shown : 0;
+  if (!changes.value().empty()) {
+    std::printf("schema changes: %zu%s\n", changes.value().size(),
+                from ? " (the last 20 below)" : "");
+  }
+  for (size_t i = from; i < changes.value().size(); ++i) {
+    const auto& c = changes.value()[i];
+    std::string ddl = c.ddl.size() > 100 ? c.ddl.substr(0, 97) + "..." : c.ddl;
+    for (char& ch : ddl)
+      if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+    std::printf("schema change %s:%llu %s %s %s.%s -> version %u: %s\n", c.binlog_file.c_str(),
+                static_cast<unsigned long long>(c.position), iso8601_utc(c.detected_at).c_str(),
+                c.ddl_type.c_str(), c.schema.c_str(), c.table.c_str(), c.schema_version,
+                ddl.c_str());
+  }
   return 0;
 }
 
@@ -51,7 +70,7 @@ int run_status(const std::string& loc) {
 
 void add_status_command(CLI::App& app) {
   auto loc = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("status", "Show partitions, checkpoints and indexed files");
+  auto* cmd = app.add_subcommand("status", "Show partitions, checkpoints, indexed files and schema changes");
   cmd->add_option("--index", *loc, "Index location: sqlite:/path/to/dir")->required();
   cmd->callback([loc] { exit_status() = run_status(*loc); });
 }

@@ -8,7 +8,8 @@
 //     type reorders keys and re-renders numbers; the value encoding must come
 //     back byte for byte.
 //   * stream_state holds one row per source (keyed by Checkpoint.source).
-//   * schema_snapshots holds one row per snapshot (the snapshot JSON).
+//   * schema_snapshots holds one row per snapshot (the snapshot JSON);
+//     schema_changes one row per DDL met, its snapshot_id the version it starts.
 //
 // Exactly-once protocol (what a caller such as the stream does):
 //   1. on start, and after ANY write_batch error, call load_checkpoint(source)
@@ -64,6 +65,8 @@ class MysqlStore final : public Store {
   Status add_future_partitions(uint32_t hours, int64_t now) override;
   Status save_schema_snapshot(SchemaSnapshot& snapshot) override;
   Result<std::vector<SchemaSnapshot>> schema_snapshots() override;
+  Result<bool> save_schema_change(SchemaChange& change, SchemaSnapshot* version) override;
+  Result<std::vector<SchemaChange>> schema_changes() override;
 
   // The server's id of the current session (0 when disconnected): tests use
   // it to KILL the session mid-transaction.
@@ -82,6 +85,7 @@ class MysqlStore final : public Store {
   Status write_changes(std::vector<ChangeRecord>& changes);
   Status write_checkpoint(const Checkpoint& checkpoint, const std::vector<ChangeRecord>& changes);
   Status refuse_replay(const Checkpoint& checkpoint);
+  Status insert_snapshot(SchemaSnapshot& snapshot);  // on the session, in its transaction
 
   mysql::Dsn dsn_;  // database cleared: the session USEs it after connecting
   std::string database_;

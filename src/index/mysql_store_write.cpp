@@ -1,6 +1,8 @@
 // MysqlStore writes: a batch of changes and its checkpoint in one transaction,
 // checkpoints, schema snapshots.
 #include <algorithm>
+#include <ctime>
+#include <optional>
 #include <string>
 
 #include "index/mysql_store.h"
@@ -205,15 +207,103 @@ Result<std::optional<Checkpoint>> MysqlStore::load_checkpoint(std::string_view s
   return std::optional<Checkpoint>(std::move(cp));
 }
 
-Status MysqlStore::save_schema_snapshot(SchemaSnapshot& snapshot) {
-  DBT_TRY(connect());
+Status MysqlStore::insert_snapshot(SchemaSnapshot& snapshot) {
+  int64_t at = snapshot.taken_at ? snapshot.taken_at : int64_t(std::time(nullptr));
   auto r = run("INSERT INTO schema_snapshots (snapshot_time, binlog_file, binlog_position, "
-               "snapshot_json) VALUES ('" + mysql_sql::datetime(snapshot.taken_at) + "'," +
+               "snapshot_json) VALUES ('" + mysql_sql::datetime(at) + "'," +
                conn_->quote(snapshot.binlog_file) + "," + std::to_string(snapshot.position) + "," +
                conn_->quote(snapshot.json) + ")");
   if (!r) return r.error();
   snapshot.version = static_cast<uint32_t>(conn_->last_insert_id());
   return {};
+}
+
+Status MysqlStore::save_schema_snapshot(SchemaSnapshot& snapshot) {
+  DBT_TRY(connect());
+  return insert_snapshot(snapshot);
+}
+
+namespace {
+
+std::string change_columns() {
+  return "id, TO_SECONDS(detected_at) - " + std::to_string(mysql_sql::kToSecondsAtEpoch) +
+         ", binlog_file, binlog_pos, COALESCE(gtid, ''), schema_name, table_name, ddl_type, "
+         "ddl_query, COALESCE(snapshot_id, 0)";
+}
+
+SchemaChange change_from(const mysql::Row& r) {
+  SchemaChange c;
+  c.id = mysql_sql::to_u64(r[0]).value_or(0);
+  c.detected_at = mysql_sql::to_i64(r[1]).value_or(0);
+  c.binlog_file = r[2].value_or("");
+  c.position = mysql_sql::to_u64(r[3]).value_or(0);
+  c.gtid = r[4].value_or("");
+  c.schema = r[5].value_or("");
+  c.table = r[6].value_or("");
+  c.ddl_type = r[7].value_or("");
+  c.ddl = r[8].value_or("");
+  c.schema_version = static_cast<uint32_t>(mysql_sql::to_u64(r[9]).value_or(0));
+  return c;
+}
+
+}  // namespace
+
+Result<bool> MysqlStore::save_schema_change(SchemaChange& change, SchemaSnapshot* version) {
+  DBT_TRY(connect());
+  auto fail = [&](Error e) -> Result<bool> {
+    rollback();
+    return e;
+  };
+  if (auto r = run("START TRANSACTION"); !r) return fail(r.error());
+  // FOR UPDATE: a second writer of the same DDL waits here instead of adding a twin.
+  auto found = run("SELECT " + change_columns() + " FROM schema_changes WHERE binlog_file = " +
+                   conn_->quote(change.binlog_file) +
+                   " AND binlog_pos = " + std::to_string(change.position) + " FOR UPDATE");
+  if (!found) return fail(found.error());
+  if (!found->empty()) {
+    if (auto r = run("COMMIT"); !r) return fail(r.error());
+    change = change_from(found->front());
+    if (version) version->version = change.schema_version;
+    return false;
+  }
+  SchemaChange c = change;
+  std::optional<uint32_t> new_version;
+  if (version) {
+    SchemaSnapshot v = *version;
+    if (Status s = insert_snapshot(v); !s) return fail(s.error());
+    new_version = v.version;
+    c.schema_version = v.version;
+  }
+  if (!c.detected_at) c.detected_at = int64_t(std::time(nullptr));
+  auto ins = run("INSERT INTO schema_changes (detected_at, binlog_file, binlog_pos, gtid, "
+                 "schema_name, table_name, ddl_type, ddl_query, snapshot_id) VALUES ('" +
+                 mysql_sql::datetime(c.detected_at) + "'," + conn_->quote(c.binlog_file) + "," +
+                 std::to_string(c.position) + "," +
+                 (c.gtid.empty() ? std::string("NULL") : conn_->quote(c.gtid)) + "," +
+                 conn_->quote(c.schema) + "," + conn_->quote(c.table) + "," +
+                 conn_->quote(c.ddl_type) + "," + conn_->quote(c.ddl) + "," +
+                 (c.schema_version ? std::to_string(c.schema_version) : std::string("NULL")) + ")");
+  if (!ins) return fail(ins.error());
+  c.id = conn_->last_insert_id();
+  if (auto r = run("COMMIT"); !r) {
+    Error e = r.error();
+    e.message += "; whether the schema change was stored is unknown: it is written again (once) "
+                 "when its DDL is read again";
+    return fail(std::move(e));
+  }
+  change = std::move(c);
+  if (version) version->version = *new_version;
+  return true;
+}
+
+Result<std::vector<SchemaChange>> MysqlStore::schema_changes() {
+  DBT_TRY(connect());
+  auto rows = run("SELECT " + change_columns() +
+                  " FROM schema_changes ORDER BY binlog_file, binlog_pos, id");
+  if (!rows) return rows.error();
+  std::vector<SchemaChange> out;
+  for (const mysql::Row& r : *rows) out.push_back(change_from(r));
+  return out;
 }
 
 Result<std::vector<SchemaSnapshot>> MysqlStore::schema_snapshots() {

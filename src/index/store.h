@@ -33,6 +33,21 @@ struct SchemaSnapshot {
   std::string json;            // columns, keys, generated columns, FKs per table (snapshot format)
 };
 
+// One table DDL met in the binlog (schema_changes): what changed where, and
+// the schema version the rows after it are named with.
+struct SchemaChange {
+  uint64_t id = 0;             // assigned by the store
+  int64_t detected_at = 0;     // the DDL's binlog timestamp (epoch seconds)
+  std::string binlog_file;     // base name
+  uint64_t position = 0;       // start of the DDL's QUERY event
+  std::string gtid;            // "" when the source logs none
+  std::string schema;          // the first table it affects
+  std::string table;
+  std::string ddl_type;        // "CREATE", "ALTER", "RENAME", "DROP", "TRUNCATE"
+  std::string ddl;             // the statement as logged
+  uint32_t schema_version = 0; // the version valid after it
+};
+
 // Progress of indexing one binlog file from disk (`dbtrail index`), kept in
 // index_state. `position` is always a transaction boundary: the rows of every
 // transaction ending at or before it are in the index, none after it.
@@ -78,6 +93,17 @@ class Store {
 
   virtual Status save_schema_snapshot(SchemaSnapshot& snapshot) = 0;  // assigns version
   virtual Result<std::vector<SchemaSnapshot>> schema_snapshots() = 0;
+
+  // Records a DDL met in the binlog. With `version` (may be null) it also
+  // stores that snapshot as the next schema version and sets
+  // change.schema_version to it: both in ONE transaction, so a crash never
+  // leaves a version without its change row or the reverse. Idempotent per
+  // DDL: when a change at change.binlog_file/position is stored already,
+  // nothing is written and `change` (and version->version) are filled from the
+  // stored row. Returns true when written now.
+  virtual Result<bool> save_schema_change(SchemaChange& change, SchemaSnapshot* version) = 0;
+  // Every stored change, oldest binlog position first (file, then position).
+  virtual Result<std::vector<SchemaChange>> schema_changes() = 0;
 };
 
 // Opens an index location: "sqlite:/path/dir", "mysql://user:pass@host:port/db",

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "binlog/decoder.h"
+#include "schema/snapshot_taker.h"
 #include "stream/binlog_source.h"
 #include "stream/change_builder.h"
 #include "stream/gtid_set.h"
+#include "stream/schema_tracker.h"
 
 namespace dbtrail::stream {
 namespace {
@@ -102,13 +104,29 @@ class StreamSink : public binlog::Sink {
     if (file_ != f) file_.assign(f);
   }
 
+  // Schema versions (may stay null): rows are stamped with the current one
+  // and DDL moves it. `dec` is the decoder feeding this sink (for the GTID).
+  void set_schema(SchemaTracker* schema, const binlog::Decoder* dec) {
+    schema_ = schema;
+    dec_ = dec;
+  }
+
+  Status on_query(const binlog::QueryInfo& q) override {
+    // The version is stored before any checkpoint can pass this DDL; a crash
+    // in between re-reads the DDL, which then finds the version stored.
+    if (schema_) return schema_->on_query(q, dec_->transaction().gtid);
+    return {};
+  }
+
   Status on_row(const binlog::RowChange& c) override {
     const binlog::TableMap& t = *c.table;
     if (!opts_.schemas.empty() && !opts_.schemas.count(t.schema)) return {};
     if (!opts_.tables.empty() && !opts_.tables.count(t.schema + "." + t.table)) return {};
     if (c.kind == binlog::RowsKind::kNone) return {};
     if (rows_.size() == used_) rows_.emplace_back();
-    build_change(c, file_, BuildOptions{}, rows_[used_++]);
+    BuildOptions bo;
+    if (schema_) bo.schema_version = schema_->version();
+    build_change(c, file_, bo, rows_[used_++]);
     return {};
   }
 
@@ -174,6 +192,8 @@ class StreamSink : public binlog::Sink {
   index::Checkpoint committed_;  // the last complete transaction seen
   GtidSet gtids_;
   std::string file_;
+  SchemaTracker* schema_ = nullptr;
+  const binlog::Decoder* dec_ = nullptr;
   std::vector<index::ChangeRecord> rows_;  // reused across batches
   size_t used_ = 0;
   size_t committed_rows_ = 0;
@@ -245,6 +265,7 @@ class Pipeline {
       }
       write_start = !from_gtid;
     }
+    DBT_TRY(load_schema(**conn, cp, write_start && o_.start_file.empty()));
     conn->reset();
 
     auto gtids = GtidSet::parse(cp.gtid_set);
@@ -318,9 +339,51 @@ class Pipeline {
   }
 
  private:
+  // The schema versions of the index, after storing a snapshot of the source
+  // as the first one when there are none. `fresh`: streaming starts at the
+  // source's current position `start`, read just before the tables, so the
+  // snapshot is valid from there; otherwise from the position it was taken at
+  // (rows before it are named with it too, the closest knowledge there is).
+  Status load_schema(mysql::Connection& c, const index::Checkpoint& start, bool fresh) {
+    if (auto l = mysql::Connection::open(o_.dsn, o_.connect); l.ok()) live_ = std::move(l.value());
+    auto t = SchemaTracker::load(store_, live_.get());
+    if (!t.ok()) return t.error();
+    if (t.value()->empty()) {
+      auto taken = schema::take_snapshot(c, o_.schemas);
+      if (!taken.ok()) return taken.error();
+      index::SchemaSnapshot s;
+      s.binlog_file = fresh ? start.binlog_file : taken->binlog_file;
+      s.position = fresh ? start.position : taken->position;
+      s.json = schema::to_json(taken->snapshot);
+      DBT_TRY(store_.save_schema_snapshot(s));
+      log("schema version " + std::to_string(s.version) + ": snapshot of " +
+          std::to_string(taken->snapshot.tables.size()) + " tables, valid from " + s.binlog_file +
+          ":" + std::to_string(s.position));
+      t = SchemaTracker::load(store_, live_.get());
+      if (!t.ok()) return t.error();
+    }
+    schema_ = std::move(t.value());
+    schema_->set_filter(
+        [this](const std::string& db, const std::string& table) { return wanted(db, table); });
+    return {};
+  }
+
+  bool wanted(const std::string& db, const std::string& table) const {
+    return (o_.schemas.empty() || o_.schemas.count(db)) &&
+           (o_.tables.empty() || o_.tables.count(db + "." + table));
+  }
+
   // Reads events until stopped or the connection fails (the error is returned).
   Status pump(BinlogSource& src, StreamSink& sink, double& backoff) {
     binlog::Decoder dec;
+    // The version valid at the durable checkpoint, not the newest stored:
+    // versions of DDL after it are met again and reused.
+    schema_->move_to(sink.durable().binlog_file, sink.durable().position);
+    sink.set_schema(schema_.get(), &dec);
+    // FULL metadata names the columns itself; the versions fill in the rest.
+    dec.set_table_resolver([this, &dec](binlog::TableMap& t) {
+      if (!t.has_names && wanted(t.schema, t.table)) schema_->resolve(t, dec.format().mariadb);
+    });
     while (!stopping()) {
       auto got = src.next();
       if (!got.ok()) return got.error();
@@ -329,6 +392,7 @@ class Pipeline {
       const SourceEvent& e = **got;
       if (e.decodable()) {
         sink.set_file(e.file);
+        if (e.file != schema_->file()) schema_->move_to(std::string(e.file), e.pos);
         Status s = dec.feed(e.bytes, e.pos, sink);
         if (!s.ok()) {
           return make_error(s.error().code, std::string(e.file) + " at offset " +
@@ -392,6 +456,8 @@ class Pipeline {
   index::Store& store_;
   const StreamOptions& o_;
   SourceIdentity identity_;
+  std::unique_ptr<mysql::Connection> live_;  // asked for tables a DDL's text cannot describe
+  std::unique_ptr<SchemaTracker> schema_;
 };
 
 }  // namespace

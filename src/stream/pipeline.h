@@ -10,6 +10,14 @@
 // transaction wait in memory until it commits. After any crash the index
 // holds exactly the transactions up to the stored checkpoint, and the next
 // run resumes the dump there.
+//
+// Table maps without binlog_row_metadata=FULL are named from the index's
+// schema versions (stream/schema_tracker.h): a snapshot of the source is
+// stored as the first version when the index has none, and each table DDL
+// read makes the next one, stored (with its schema_changes row) before any
+// checkpoint can pass the DDL. A run names rows with the version valid at its
+// checkpoint; a DDL met again after a crash reuses the version stored for it
+// (docs/schema-snapshot.md, "the crash rule").
 #pragma once
 
 #include <csignal>

@@ -24,9 +24,9 @@ Result<std::unique_ptr<SchemaTracker>> SchemaTracker::load(index::Store& store,
   return t;
 }
 
-void SchemaTracker::start_file(const std::string& file) {
+void SchemaTracker::move_to(const std::string& file, uint64_t pos) {
   file_ = file;
-  current_ = history_.at(file, 4);
+  current_ = history_.at(file, pos);
 }
 
 namespace {
@@ -194,12 +194,40 @@ Status SchemaTracker::on_query(const binlog::QueryInfo& q, const std::string& gt
   if (history_.empty()) return {};  // no snapshot: nothing to version against
   auto fx = schema::detect_ddl(q.sql, q.schema);
   if (!fx) return {};
+  if (filter_) {
+    bool wanted = false;
+    for (const auto* refs : {&fx->tables, &fx->dropped})
+      for (const auto& r : *refs) wanted = wanted || filter_(r.schema, r.table);
+    if (!wanted) return {};
+  }
+  index::SchemaChange rec;
+  rec.detected_at = q.timestamp ? int64_t(q.timestamp) : int64_t(std::time(nullptr));
+  rec.binlog_file = file_;
+  rec.position = q.pos;
+  rec.gtid = gtid;
+  rec.ddl_type = fx->ddl_type;
+  const schema::TableRef* first = !fx->tables.empty()    ? &fx->tables.front()
+                                  : !fx->dropped.empty() ? &fx->dropped.front()
+                                                         : nullptr;
+  if (first) {
+    rec.schema = first->schema;
+    rec.table = first->table;
+  }
+  rec.ddl = std::string(q.sql);
   // Older than the first snapshot: that snapshot, read later, already shows
-  // what the DDL did, and there is nothing older to apply it to.
-  if (history_.before_first(file_, q.pos)) return {};
-  // Met before (an earlier run stored it): move to it.
+  // what the DDL did, and there is nothing older to apply it to. Only the
+  // change is recorded.
+  if (history_.before_first(file_, q.pos)) {
+    rec.schema_version = history_.at(file_, q.pos)->number;
+    DBT_TRY(store_.save_schema_change(rec, nullptr));
+    return {};
+  }
+  // Met before (an earlier run stored it): move to it. Its change row was
+  // stored with it; saving again only fills in one an older dbtrail left out.
   if (const schema::Version* v = history_.starting_within(file_, q.pos, q.end_pos)) {
     current_ = v;
+    rec.schema_version = v->number;
+    DBT_TRY(store_.save_schema_change(rec, nullptr));
     return {};
   }
   const schema::Version* base = history_.at(file_, q.pos);
@@ -220,23 +248,22 @@ Status SchemaTracker::on_query(const binlog::QueryInfo& q, const std::string& gt
     }
   }
   schema::Change ch;
-  ch.ddl_type = fx->ddl_type;
-  const schema::TableRef* first = !fx->tables.empty()    ? &fx->tables.front()
-                                  : !fx->dropped.empty() ? &fx->dropped.front()
-                                                         : nullptr;
-  if (first) {
-    ch.schema = first->schema;
-    ch.table = first->table;
-  }
-  ch.ddl = std::string(q.sql);
+  ch.ddl_type = rec.ddl_type;
+  ch.schema = rec.schema;
+  ch.table = rec.table;
+  ch.ddl = rec.ddl;
   ch.gtid = gtid;
   next.change = std::move(ch);
   index::SchemaSnapshot stored;
-  stored.taken_at = q.timestamp ? int64_t(q.timestamp) : int64_t(std::time(nullptr));
+  stored.taken_at = rec.detected_at;
   stored.binlog_file = file_;
   stored.position = q.end_pos;
   stored.json = schema::to_json(next);
-  DBT_TRY(store_.save_schema_snapshot(stored));
+  auto written = store_.save_schema_change(rec, &stored);
+  DBT_TRY(written);
+  // A change row without its version (recorded while the DDL was older than
+  // every snapshot, before an older snapshot was added): store the version alone.
+  if (!written.value()) DBT_TRY(store_.save_schema_snapshot(stored));
   history_.add({stored.version, file_, q.end_pos, std::move(next)});
   current_ = history_.at(file_, q.end_pos);
   ++created_;

@@ -1,12 +1,16 @@
-// Schema versions while indexing (`dbtrail index`): names the columns of
-// table maps that lack binlog_row_metadata=FULL from the version valid at the
-// current binlog position, and turns each table DDL met in the binlog into a
-// new stored version (schema_snapshots) at the DDL's end position. Re-indexing
-// the same binlog finds the version already stored at that DDL and reuses it,
-// so versions stay one per DDL however often a file is indexed.
+// Schema versions while indexing (`dbtrail index`, `dbtrail stream`): names
+// the columns of table maps that lack binlog_row_metadata=FULL from the
+// version valid at the current binlog position, and turns each table DDL met
+// in the binlog into a new stored version (schema_snapshots) at the DDL's end
+// position, recorded with its schema_changes row in one store transaction.
+// Reading the same binlog again (re-indexing a file, a stream resumed from a
+// checkpoint before the DDL) finds the version already stored at that DDL and
+// reuses it, so versions and change rows stay one per DDL however often it is
+// met.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -30,7 +34,17 @@ class SchemaTracker {
   const schema::History& history() const { return history_; }
 
   // A new binlog file starts: the version valid at its beginning applies.
-  void start_file(const std::string& file);
+  void start_file(const std::string& file) { move_to(file, 4); }
+  // Reading goes on at file:pos (a stream resuming at its checkpoint): the
+  // version valid there applies, whatever later versions are stored.
+  void move_to(const std::string& file, uint64_t pos);
+  const std::string& file() const { return file_; }
+
+  // Only DDL touching a table this accepts (by its name before or after the
+  // statement) makes a version; default: every table.
+  void set_filter(std::function<bool(const std::string& schema, const std::string& table)> f) {
+    filter_ = std::move(f);
+  }
 
   // The decoder's table resolver. Fills names, signedness, collations,
   // ENUM/SET members and the primary key the map lacks. Leaves the map
@@ -39,7 +53,9 @@ class SchemaTracker {
   void resolve(binlog::TableMap& t, bool mariadb);
 
   // A QUERY event of the current file. On table DDL: moves to the version it
-  // starts, storing it first when this is the first time it is met.
+  // starts, storing it (and its schema_changes row) first when this is the
+  // first time it is met. A store error is returned: the caller must not move
+  // its checkpoint past a DDL whose version is not stored.
   Status on_query(const binlog::QueryInfo& q, const std::string& gtid);
 
   uint32_t version() const { return current_ ? current_->number : 0; }
@@ -55,6 +71,7 @@ class SchemaTracker {
   std::string file_;
   uint32_t created_ = 0;
   std::set<std::string> warned_;
+  std::function<bool(const std::string&, const std::string&)> filter_;
 };
 
 }  // namespace dbtrail::stream

@@ -16,6 +16,7 @@
 #include "index/store.h"
 #include "mysql/connection.h"
 #include "sandbox.h"
+#include "../unit/index/schema_changes_contract.h"
 
 // Designated initializers name only the filter fields a case sets; the rest
 // keep their defaults on purpose.
@@ -516,6 +517,41 @@ TEST_F(MysqlStoreTest, SchemaSnapshotsGetIncreasingVersions) {
   EXPECT_EQ((*all)[1].binlog_file, b.binlog_file);
   EXPECT_EQ((*all)[1].position, 4u);
   EXPECT_EQ((*all)[1].json, b.json);
+}
+
+TEST_F(MysqlStoreTest, SchemaChangesStoredWithTheirVersionOncePerDdl) {
+  auto s = open_store_ok();
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->init().ok());
+  check_schema_changes_contract(*s);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM `" + db_ + "`.schema_changes"), "2");
+}
+
+TEST_F(MysqlStoreTest, SchemaChangeThatFailsLeavesNoVersion) {
+  auto s = open_store_ok();
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->init().ok());
+  SchemaChange c;
+  c.binlog_file = "mysql-bin.000002";
+  c.position = 500;
+  // Longer than schema_name VARCHAR(64): the store session is strict (STRICT_ALL_TABLES).
+  c.schema = std::string(100, 's');
+  c.table = "t";
+  c.ddl_type = "ALTER";
+  c.ddl = "ALTER TABLE t DROP COLUMN c";
+  SchemaSnapshot v;
+  v.binlog_file = c.binlog_file;
+  v.position = 560;
+  v.json = "{}";
+  auto w = s->save_schema_change(c, &v);
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM `" + db_ + "`.schema_snapshots"), "0")
+      << "the version must not stay without its change row";
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM `" + db_ + "`.schema_changes"), "0");
+  // The session is usable afterwards.
+  auto all = s->schema_changes();
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_TRUE(all->empty());
 }
 
 TEST_F(MysqlStoreTest, OpenStoreAcceptsBothDsnFormsAndNeverEchoesThePassword) {

@@ -3,7 +3,9 @@
 // restarted each time; in the end the index must hold exactly the row changes
 // of the server's own binlog files (decoded with the library): every
 // (file, position, kind, before, after) once, none lost, none twice. Also a
-// DDL mid-stream and a graceful stop (SIGTERM) with resume.
+// DDL mid-stream and a graceful stop (SIGTERM) with resume, and a source
+// writing binlog_row_metadata=MINIMAL through a sequence of DDL with SIGKILLs
+// in it: every row named with the columns it had when written.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -33,6 +35,7 @@ namespace dbtrail::stream {
 namespace {
 
 using testing::Sandbox;
+using testing::SandboxOptions;
 using Clock = std::chrono::steady_clock;
 
 std::string key_of(const index::ChangeRecord& r) {
@@ -123,6 +126,8 @@ std::pair<std::string, uint64_t> master_status(mysql::Connection& c) {
 
 class StreamTest : public ::testing::Test {
  protected:
+  explicit StreamTest(const testing::SandboxOptions& o = {}) : sb_(o) {}
+
   void SetUp() override {
     ASSERT_TRUE(sb_.ok()) << sb_.error();
     index_dir_ = sb_.dir() + "/index";
@@ -170,6 +175,14 @@ class StreamTest : public ::testing::Test {
     int status = 0;
     waitpid(pid, &status, 0);
     return status;
+  }
+
+  // The schema_changes rows of the index (empty when it cannot be read yet).
+  std::vector<index::SchemaChange> schema_changes() {
+    auto store = index::open_store(loc_);
+    if (!store.ok()) return {};
+    auto c = (*store)->schema_changes();
+    return c.ok() ? *c : std::vector<index::SchemaChange>{};
   }
 
   std::optional<index::Checkpoint> checkpoint() {
@@ -474,6 +487,156 @@ TEST_F(StreamTest, SourceRestartResumesWithoutLoss) {
   FileRows truth = decode_files(sb_, "shop");
   ASSERT_EQ(truth.by_table["t"].size(), 800u);
   EXPECT_EQ(index_keys(loc_, "shop", {"t"}), truth.keys);
+}
+
+// A row change as written, with the images the index must show.
+struct Written {
+  std::string table;
+  index::ChangeType type;
+  std::string pk;
+  std::optional<std::string> before, after;
+};
+
+class MinimalMetadataStreamTest : public StreamTest {
+ protected:
+  MinimalMetadataStreamTest() : StreamTest(SandboxOptions{.row_metadata = "MINIMAL"}) {}
+
+  void write(const std::string& sql, std::vector<Written> rows) {
+    exec(*admin_, sql);
+    for (auto& r : rows) written_.push_back(std::move(r));
+  }
+  void ddl(const std::string& sql, const std::string& type, const std::string& table) {
+    exec(*admin_, sql);
+    ddls_.push_back({type, table});
+  }
+  // Polls until the stream has stored a schema_changes row for every DDL run so far.
+  bool changes_seen(int seconds) {
+    auto until = Clock::now() + std::chrono::seconds(seconds);
+    while (Clock::now() < until) {
+      if (schema_changes().size() >= ddls_.size()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  std::vector<Written> written_;
+  std::vector<std::pair<std::string, std::string>> ddls_;  // (ddl_type, table)
+};
+
+Written ins(const std::string& table, const std::string& pk, const std::string& after) {
+  return {table, index::ChangeType::kInsert, pk, std::nullopt, after};
+}
+
+TEST_F(MinimalMetadataStreamTest, DdlMidStreamNamesEveryRowAsWrittenAcrossSigkills) {
+  ASSERT_EQ(sb_.get("SANDBOX_ROW_METADATA"), "MINIMAL");
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE TABLE shop.a (id INT PRIMARY KEY, x INT, s VARCHAR(20))");
+  pass_start_ = false;  // from the current position: the stream's own snapshot is valid there
+
+  // Run 1 stores versions but, with a 1h checkpoint interval, no checkpoint
+  // past them: SIGKILLed after the DDLs are seen, the next run re-reads them.
+  pid_t pid = spawn("1h");
+  ASSERT_TRUE(caught_up(60)) << log_text();  // the start checkpoint (after the snapshot)
+  auto start = checkpoint();
+  ASSERT_TRUE(start.has_value());
+  write("INSERT INTO shop.a VALUES (1, 10, 's1'), (2, 20, 's2'), (3, 30, 's3')",
+        {ins("a", "1", R"({"id":1,"x":10,"s":"s1"})"), ins("a", "2", R"({"id":2,"x":20,"s":"s2"})"),
+         ins("a", "3", R"({"id":3,"x":30,"s":"s3"})")});
+  ddl("CREATE TABLE shop.b (k INT PRIMARY KEY, name VARCHAR(20))", "CREATE", "b");
+  write("INSERT INTO shop.b VALUES (1, 'b1'), (2, 'b2')",
+        {ins("b", "1", R"({"k":1,"name":"b1"})"), ins("b", "2", R"({"k":2,"name":"b2"})")});
+  ddl("ALTER TABLE shop.a ADD COLUMN note VARCHAR(20) AFTER x", "ALTER", "a");
+  write("INSERT INTO shop.a VALUES (4, 40, 'n4', 's4')",
+        {ins("a", "4", R"({"id":4,"x":40,"note":"n4","s":"s4"})")});
+  write("UPDATE shop.a SET note = 'u1' WHERE id = 1",
+        {{"a", index::ChangeType::kUpdate, "1", R"({"id":1,"x":10,"note":null,"s":"s1"})",
+          R"({"id":1,"x":10,"note":"u1","s":"s1"})"}});
+  ddl("ALTER TABLE shop.a RENAME COLUMN x TO x2", "ALTER", "a");
+  write("INSERT INTO shop.a VALUES (5, 50, 'n5', 's5')",
+        {ins("a", "5", R"({"id":5,"x2":50,"note":"n5","s":"s5"})")});
+  ASSERT_TRUE(changes_seen(60)) << log_text();
+  ASSERT_TRUE(WIFSIGNALED(stop(pid, SIGKILL))) << log_text();
+  {
+    auto cp = checkpoint();
+    auto changes = schema_changes();
+    ASSERT_TRUE(cp.has_value());
+    ASSERT_FALSE(changes.empty());
+    // The scenario this run is for: versions stored beyond the checkpoint.
+    ASSERT_EQ(cp->binlog_file, changes.front().binlog_file);
+    ASSERT_LT(cp->position, changes.front().position);
+  }
+
+  // Run 2: more DDL; killed once caught up.
+  pid = spawn("200ms");
+  ddl("ALTER TABLE shop.a DROP COLUMN s", "ALTER", "a");
+  write("INSERT INTO shop.a VALUES (6, 60, 'n6')",
+        {ins("a", "6", R"({"id":6,"x2":60,"note":"n6"})")});
+  write("DELETE FROM shop.a WHERE id = 2",
+        {{"a", index::ChangeType::kDelete, "2", R"({"id":2,"x2":20,"note":null})", std::nullopt}});
+  ddl("ALTER TABLE shop.a ADD COLUMN g INT AS (x2 * 2) VIRTUAL", "ALTER", "a");
+  write("INSERT INTO shop.a (id, x2, note) VALUES (7, 70, 'n7')",
+        {ins("a", "7", R"({"id":7,"x2":70,"note":"n7","g":140})")});
+  ddl("RENAME TABLE shop.b TO shop.b2", "RENAME", "b2");
+  write("INSERT INTO shop.b2 VALUES (3, 'b3')", {ins("b2", "3", R"({"k":3,"name":"b3"})")});
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  ASSERT_TRUE(WIFSIGNALED(stop(pid, SIGKILL))) << log_text();
+
+  // Run 3: the rest, then a graceful stop.
+  pid = spawn("200ms");
+  ddl("TRUNCATE TABLE shop.a", "TRUNCATE", "a");
+  write("INSERT INTO shop.a (id, x2, note) VALUES (1, 11, 't1')",
+        {ins("a", "1", R"({"id":1,"x2":11,"note":"t1","g":22})")});
+  ddl("DROP TABLE shop.b2", "DROP", "b2");
+  ddl("CREATE TABLE shop.b2 (name VARCHAR(20), k2 BIGINT, PRIMARY KEY (k2))", "CREATE", "b2");
+  write("INSERT INTO shop.b2 VALUES ('c1', 9)", {ins("b2", "9", R"({"name":"c1","k2":9})")});
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  EXPECT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+
+  // Every row as written, once, in order, per table.
+  auto store = index::open_store(loc_);
+  ASSERT_TRUE(store.ok());
+  for (const char* table : {"a", "b", "b2"}) {
+    SCOPED_TRACE(table);
+    std::vector<const Written*> want;
+    for (const auto& w : written_)
+      if (w.table == table) want.push_back(&w);
+    index::QueryFilter f;
+    f.schema = "shop";
+    f.table = table;
+    f.limit = 1000;
+    auto got = (*store)->query(f);
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    ASSERT_EQ(got->size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      const index::ChangeRecord& r = (*got)[i];
+      EXPECT_EQ(r.type, want[i]->type) << i;
+      EXPECT_EQ(r.pk_values, want[i]->pk) << i;
+      EXPECT_EQ(r.row_before, want[i]->before) << i;
+      EXPECT_EQ(r.row_after, want[i]->after) << i;
+      EXPECT_GT(r.schema_version, 0u) << i;
+    }
+  }
+  // One schema_changes row per DDL, in binlog order, each starting a newer version.
+  auto changes = schema_changes();
+  ASSERT_EQ(changes.size(), ddls_.size());
+  uint32_t last_version = 0;
+  for (size_t i = 0; i < ddls_.size(); ++i) {
+    EXPECT_EQ(changes[i].ddl_type, ddls_[i].first) << changes[i].ddl;
+    EXPECT_EQ(changes[i].schema, "shop") << changes[i].ddl;
+    EXPECT_EQ(changes[i].table, ddls_[i].second) << changes[i].ddl;
+    EXPECT_NE(changes[i].gtid, "") << changes[i].ddl;
+    EXPECT_GT(changes[i].schema_version, last_version) << changes[i].ddl;
+    last_version = changes[i].schema_version;
+  }
+  // `dbtrail status` lists them.
+  std::string out;
+  ASSERT_EQ(testing::run_command(std::string(DBTRAIL_BINARY) + " status --index " +
+                                     testing::shell_quote(loc_),
+                                 &out),
+            0);
+  EXPECT_NE(out.find("schema changes: " + std::to_string(ddls_.size())), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("RENAME shop.b2 -> version"), std::string::npos) << out;
 }
 
 }  // namespace

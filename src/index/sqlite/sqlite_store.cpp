@@ -59,6 +59,20 @@ constexpr size_t kMaxOpenPartitions = 32;  // file handles kept between batches
 
 int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
 
+// Every row of a SELECT on `db`, each turned into a T by `read(const Stmt&)`.
+template <typename T, typename Read>
+Result<std::vector<T>> select_all(Db& db, std::string_view sql, Read read) {
+  auto st = db.prepare(sql);
+  if (!st.ok()) return st.error();
+  std::vector<T> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r.ok()) return r.error();
+    if (!r.value()) return out;
+    out.push_back(read(*st));
+  }
+}
+
 // Partition names in the directory, sorted by time.
 std::vector<std::pair<int64_t, std::string>> list_partitions(const std::string& dir) {
   std::vector<std::pair<int64_t, std::string>> out;
@@ -366,25 +380,20 @@ Status SqliteStore::write_file_batch(std::vector<ChangeRecord>& changes, const F
 
 Result<std::vector<Checkpoint>> SqliteStore::checkpoints() {
   DBT_TRY(open_meta());
-  auto st = meta_.prepare(
+  return select_all<Checkpoint>(
+      meta_,
       "SELECT source, binlog_file, position, gtid_set, server_uuid, updated_at FROM stream_state "
-      "ORDER BY source");
-  if (!st.ok()) return st.error();
-  std::vector<Checkpoint> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r.ok()) return r.error();
-    if (!r.value()) break;
-    Checkpoint c;
-    c.source = st->col_text(0);
-    c.binlog_file = st->col_text(1);
-    c.position = uint64_t(st->col_int(2));
-    c.gtid_set = st->col_text(3);
-    c.server_uuid = st->col_text(4);
-    c.updated_at = st->col_int(5);
-    out.push_back(std::move(c));
-  }
-  return out;
+      "ORDER BY source",
+      [](const Stmt& st) {
+        Checkpoint c;
+        c.source = st.col_text(0);
+        c.binlog_file = st.col_text(1);
+        c.position = uint64_t(st.col_int(2));
+        c.gtid_set = st.col_text(3);
+        c.server_uuid = st.col_text(4);
+        c.updated_at = st.col_int(5);
+        return c;
+      });
 }
 
 Result<std::optional<Checkpoint>> SqliteStore::load_checkpoint(std::string_view source) {
@@ -398,26 +407,21 @@ Result<std::optional<Checkpoint>> SqliteStore::load_checkpoint(std::string_view 
 
 Result<std::vector<FileProgress>> SqliteStore::file_progress() {
   DBT_TRY(open_meta());
-  auto st = meta_.prepare(
+  return select_all<FileProgress>(
+      meta_,
       "SELECT binlog_file, file_size, last_position, events_indexed, status, started_at, "
-      "completed_at FROM index_state ORDER BY binlog_file");
-  if (!st.ok()) return st.error();
-  std::vector<FileProgress> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r.ok()) return r.error();
-    if (!r.value()) break;
-    FileProgress f;
-    f.binlog_file = st->col_text(0);
-    f.file_size = uint64_t(st->col_int(1));
-    f.position = uint64_t(st->col_int(2));
-    f.events = uint64_t(st->col_int(3));
-    f.done = st->col_text(4) == "completed";
-    f.started_at = st->col_int(5);
-    f.updated_at = st->col_null(6) ? 0 : st->col_int(6);
-    out.push_back(std::move(f));
-  }
-  return out;
+      "completed_at FROM index_state ORDER BY binlog_file",
+      [](const Stmt& st) {
+        FileProgress f;
+        f.binlog_file = st.col_text(0);
+        f.file_size = uint64_t(st.col_int(1));
+        f.position = uint64_t(st.col_int(2));
+        f.events = uint64_t(st.col_int(3));
+        f.done = st.col_text(4) == "completed";
+        f.started_at = st.col_int(5);
+        f.updated_at = st.col_null(6) ? 0 : st.col_int(6);
+        return f;
+      });
 }
 
 Result<std::optional<FileProgress>> SqliteStore::load_file_progress(std::string_view file) {
@@ -568,53 +572,143 @@ Status SqliteStore::add_future_partitions(uint32_t hours, int64_t now) {
   return {};
 }
 
-Status SqliteStore::save_schema_snapshot(SchemaSnapshot& s) {
-  DBT_TRY(open_meta());
-  DBT_TRY(meta_.exec("BEGIN IMMEDIATE"));
+// Inside meta.db's open transaction: the next version.
+Status SqliteStore::insert_snapshot(SchemaSnapshot& s) {
   auto st = meta_.prepare(
       "INSERT INTO schema_snapshots(version, taken_at, binlog_file, position, snapshot) "
       "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM schema_snapshots), ?, ?, ?, ?) "
       "RETURNING version");
-  if (!st.ok()) {
-    (void)meta_.exec("ROLLBACK");
-    return st.error();
-  }
+  if (!st.ok()) return st.error();
   st->bind(1, s.taken_at ? s.taken_at : now_seconds());
   st->bind(2, std::string_view(s.binlog_file));
   st->bind(3, int64_t(s.position));
   st->bind(4, std::string_view(s.json));
   auto r = st->step();
-  if (!r.ok() || !r.value()) {
-    (void)meta_.exec("ROLLBACK");
-    return r.ok() ? meta_.error("saving a schema snapshot") : r.error();
-  }
-  uint32_t version = uint32_t(st->col_int(0));
+  if (!r.ok()) return r.error();
+  if (!r.value()) return meta_.error("saving a schema snapshot");
+  s.version = uint32_t(st->col_int(0));
   st->reset();
-  DBT_TRY(meta_.exec("COMMIT"));
-  s.version = version;
   return {};
+}
+
+Status SqliteStore::in_meta_transaction(const std::function<Status()>& body) {
+  DBT_TRY(open_meta());
+  DBT_TRY(meta_.exec("BEGIN IMMEDIATE"));
+  if (Status s = body(); !s.ok()) {
+    (void)meta_.exec("ROLLBACK");
+    return s;
+  }
+  if (Status s = meta_.exec("COMMIT"); !s.ok()) {
+    (void)meta_.exec("ROLLBACK");
+    return s;
+  }
+  return {};
+}
+
+Status SqliteStore::save_schema_snapshot(SchemaSnapshot& s) {
+  return in_meta_transaction([&] { return insert_snapshot(s); });
+}
+
+namespace {
+
+constexpr const char* kChangeColumns =
+    "id, detected_at, binlog_file, position, COALESCE(gtid, ''), schema_name, table_name, "
+    "ddl_type, ddl_query, schema_version";
+
+SchemaChange change_from(const Stmt& st) {
+  SchemaChange c;
+  c.id = uint64_t(st.col_int(0));
+  c.detected_at = st.col_int(1);
+  c.binlog_file = st.col_text(2);
+  c.position = uint64_t(st.col_int(3));
+  c.gtid = st.col_text(4);
+  c.schema = st.col_text(5);
+  c.table = st.col_text(6);
+  c.ddl_type = st.col_text(7);
+  c.ddl = st.col_text(8);
+  c.schema_version = uint32_t(st.col_int(9));
+  return c;
+}
+
+}  // namespace
+
+Result<bool> SqliteStore::save_schema_change(SchemaChange& change, SchemaSnapshot* version) {
+  SchemaChange c = change;
+  std::optional<SchemaSnapshot> v;
+  if (version) v = *version;
+  bool written = false;
+  DBT_TRY(in_meta_transaction([&]() -> Status {
+    auto found = meta_.prepare(std::string("SELECT ") + kChangeColumns +
+                               " FROM schema_changes WHERE binlog_file = ? AND position = ?");
+    if (!found.ok()) return found.error();
+    found->bind(1, std::string_view(c.binlog_file));
+    found->bind(2, int64_t(c.position));
+    auto r = found->step();
+    if (!r.ok()) return r.error();
+    if (r.value()) {
+      c = change_from(*found);
+      if (v) v->version = c.schema_version;
+      return {};
+    }
+    if (v) {
+      DBT_TRY(insert_snapshot(*v));
+      c.schema_version = v->version;
+    }
+    if (!c.detected_at) c.detected_at = now_seconds();
+    auto ins = meta_.prepare(
+        "INSERT INTO schema_changes(detected_at, binlog_file, position, gtid, schema_name, "
+        "table_name, ddl_type, ddl_query, schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id");
+    if (!ins.ok()) return ins.error();
+    ins->bind(1, c.detected_at);
+    ins->bind(2, std::string_view(c.binlog_file));
+    ins->bind(3, int64_t(c.position));
+    if (c.gtid.empty())
+      ins->bind_null(4);
+    else
+      ins->bind(4, std::string_view(c.gtid));
+    ins->bind(5, std::string_view(c.schema));
+    ins->bind(6, std::string_view(c.table));
+    ins->bind(7, std::string_view(c.ddl_type));
+    ins->bind(8, std::string_view(c.ddl));
+    ins->bind(9, int64_t(c.schema_version));
+    auto done = ins->step();
+    if (!done.ok()) return done.error();
+    if (!done.value()) return meta_.error("saving a schema change");
+    c.id = uint64_t(ins->col_int(0));
+    ins->reset();
+    written = true;
+    return {};
+  }));
+  change = std::move(c);
+  if (version) *version = std::move(*v);
+  return written;
+}
+
+Result<std::vector<SchemaChange>> SqliteStore::schema_changes() {
+  DBT_TRY(open_meta());
+  return select_all<SchemaChange>(
+      meta_,
+      std::string("SELECT ") + kChangeColumns +
+          " FROM schema_changes ORDER BY binlog_file, position, id",
+      change_from);
 }
 
 Result<std::vector<SchemaSnapshot>> SqliteStore::schema_snapshots() {
   DBT_TRY(open_meta());
-  auto st = meta_.prepare(
+  return select_all<SchemaSnapshot>(
+      meta_,
       "SELECT version, taken_at, binlog_file, position, snapshot FROM schema_snapshots ORDER BY "
-      "version");
-  if (!st.ok()) return st.error();
-  std::vector<SchemaSnapshot> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r.ok()) return r.error();
-    if (!r.value()) break;
-    SchemaSnapshot s;
-    s.version = uint32_t(st->col_int(0));
-    s.taken_at = st->col_int(1);
-    s.binlog_file = st->col_text(2);
-    s.position = uint64_t(st->col_int(3));
-    s.json = st->col_text(4);
-    out.push_back(std::move(s));
-  }
-  return out;
+      "version",
+      [](const Stmt& st) {
+        SchemaSnapshot s;
+        s.version = uint32_t(st.col_int(0));
+        s.taken_at = st.col_int(1);
+        s.binlog_file = st.col_text(2);
+        s.position = uint64_t(st.col_int(3));
+        s.json = st.col_text(4);
+        return s;
+      });
 }
 
 }  // namespace dbtrail::index::sqlite

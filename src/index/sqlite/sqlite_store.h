@@ -50,6 +50,8 @@ class SqliteStore : public Store {
   Status add_future_partitions(uint32_t hours, int64_t now) override;
   Status save_schema_snapshot(SchemaSnapshot& snapshot) override;
   Result<std::vector<SchemaSnapshot>> schema_snapshots() override;
+  Result<bool> save_schema_change(SchemaChange& change, SchemaSnapshot* version) override;
+  Result<std::vector<SchemaChange>> schema_changes() override;
 
   // Tests only: called at each step of write protocol ("pending", "partition",
   // "before-commit") so a test can _exit() the process right there.
@@ -64,6 +66,9 @@ class SqliteStore : public Store {
   };
 
   Status open_meta();
+  // Runs `body` in one BEGIN IMMEDIATE transaction of meta.db (rolled back on error).
+  Status in_meta_transaction(const std::function<Status()>& body);
+  Status insert_snapshot(SchemaSnapshot& s);
   Status lock_writer();
   Status recover_pending();
   Result<int64_t> committed_mark();

@@ -7,6 +7,7 @@
 
 #include "index/partition_name.h"
 #include "index/store.h"
+#include "schema_changes_contract.h"
 #include "temp_dir.h"
 
 namespace dbtrail::index {
@@ -224,6 +225,16 @@ TEST_F(SqliteStoreTest, SchemaSnapshotsGetVersions) {
   ASSERT_TRUE(all_snaps.ok());
   ASSERT_EQ(all_snaps->size(), 2u);
   EXPECT_EQ((*all_snaps)[1].binlog_file, "mysql-bin.000002");
+}
+
+TEST_F(SqliteStoreTest, SchemaChangesStoredWithTheirVersionOncePerDdl) {
+  check_schema_changes_contract(*store_);
+  // Reopened: they are on disk.
+  auto again = open_store("sqlite:" + dir_.path());
+  ASSERT_TRUE(again.ok());
+  auto all = again.value()->schema_changes();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
 }
 
 TEST_F(SqliteStoreTest, FileProgressCommitsWithRows) {

@@ -101,6 +101,75 @@ TEST(SchemaTracker, DdlMakesOneVersionEvenWhenMetTwice) {
   auto tr = SchemaTracker::load(*store, nullptr);
   tr.value()->start_file("bin.000002");
   EXPECT_EQ(tr.value()->version(), 2u);
+  // One schema_changes row for the DDL met twice, naming the version it started.
+  auto changes = store->schema_changes();
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes.value().size(), 1u);
+  const index::SchemaChange& c = changes.value()[0];
+  EXPECT_EQ(c.binlog_file, "bin.000001");
+  EXPECT_EQ(c.position, 100u);
+  EXPECT_EQ(c.gtid, "0-1-2");
+  EXPECT_EQ(c.schema, "db");
+  EXPECT_EQ(c.table, "t");
+  EXPECT_EQ(c.ddl_type, "ALTER");
+  EXPECT_EQ(c.ddl, ddl);
+  EXPECT_EQ(c.schema_version, 2u);
+}
+
+// A stream resumed at a checkpoint between DDLs (the later one's version was
+// stored before a kill -9, its checkpoint not): rows there are named with the
+// version valid at the checkpoint, and meeting the later DDL again reuses it.
+TEST(SchemaTracker, ResumeAtACheckpointUsesTheVersionValidThere) {
+  testing::TempDir dir;
+  auto store = store_with(dir, "CREATE TABLE t (id int primary key, a int)");
+  {
+    auto tr = SchemaTracker::load(*store, nullptr);
+    ASSERT_TRUE(tr.ok());
+    tr.value()->move_to("bin.000001", 4);
+    binlog::QueryInfo add{"db", "ALTER TABLE t ADD COLUMN b int", 100, 200, 0, 0};
+    ASSERT_TRUE(tr.value()->on_query(add, "0-1-2").ok());
+    binlog::QueryInfo ren{"db", "ALTER TABLE t RENAME COLUMN a TO a2", 500, 600, 0, 0};
+    ASSERT_TRUE(tr.value()->on_query(ren, "0-1-4").ok());
+    EXPECT_EQ(tr.value()->version(), 3u);
+  }
+  auto tr = SchemaTracker::load(*store, nullptr);
+  ASSERT_TRUE(tr.ok());
+  tr.value()->move_to("bin.000001", 300);  // the checkpoint
+  EXPECT_EQ(tr.value()->version(), 2u);
+  auto m = table_map({binlog::kTypeLong, binlog::kTypeLong, binlog::kTypeLong});
+  tr.value()->resolve(m, true);
+  EXPECT_EQ(names(m), (std::vector<std::string>{"id", "a", "b"}));
+  EXPECT_EQ(m.primary_key, (std::vector<uint32_t>{0}));
+  binlog::QueryInfo ren{"db", "ALTER TABLE t RENAME COLUMN a TO a2", 500, 600, 0, 0};
+  ASSERT_TRUE(tr.value()->on_query(ren, "0-1-4").ok());
+  EXPECT_EQ(tr.value()->version(), 3u);
+  EXPECT_EQ(tr.value()->versions_created(), 0u);
+  auto m2 = table_map({binlog::kTypeLong, binlog::kTypeLong, binlog::kTypeLong});
+  tr.value()->resolve(m2, true);
+  EXPECT_EQ(names(m2), (std::vector<std::string>{"id", "a2", "b"}));
+  auto changes = store->schema_changes();
+  ASSERT_TRUE(changes.ok());
+  EXPECT_EQ(changes.value().size(), 2u);
+}
+
+TEST(SchemaTracker, FilterKeepsOtherTablesDdlOut) {
+  testing::TempDir dir;
+  auto store = store_with(dir, "CREATE TABLE t (id int primary key)");
+  auto tr = SchemaTracker::load(*store, nullptr);
+  ASSERT_TRUE(tr.ok());
+  tr.value()->set_filter([](const std::string& db, const std::string&) { return db == "db"; });
+  tr.value()->start_file("bin.000001");
+  binlog::QueryInfo other{"x", "CREATE TABLE u (id int)", 100, 200, 0, 0};
+  ASSERT_TRUE(tr.value()->on_query(other, "").ok());
+  EXPECT_EQ(tr.value()->version(), 1u);
+  // Renamed into a wanted schema: it concerns a wanted table.
+  binlog::QueryInfo in{"x", "RENAME TABLE x.u TO db.u", 300, 400, 0, 0};
+  ASSERT_TRUE(tr.value()->on_query(in, "").ok());
+  EXPECT_EQ(tr.value()->version(), 2u);
+  auto changes = store->schema_changes();
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes.value().size(), 1u);
+  EXPECT_EQ(changes.value()[0].ddl_type, "RENAME");
 }
 
 }  // namespace
