@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "api/metrics_server.h"
+#include "api/stream_metrics_page.h"
 #include "cli/commands.h"
 #include "cli/source_args.h"
 #include "index/store.h"
@@ -36,6 +38,7 @@ struct StreamArgs {
   std::string start_gtid;
   bool reset_checkpoint = false;
   double heartbeat = 1;
+  std::string metrics_addr;
 };
 
 int fail(const Error& e) {
@@ -92,6 +95,22 @@ int run(const StreamArgs& a) {
     std::fflush(stderr);
   };
 
+  // Bound before anything streams, so a bad address fails the start (exit 2
+  // malformed, 11 cannot bind). Declared before the server, which reads it.
+  stream::StreamMetrics metrics;
+  std::unique_ptr<api::MetricsServer> metrics_server;
+  if (!a.metrics_addr.empty()) {
+    auto addr = api::parse_listen_address(a.metrics_addr, "--metrics-addr");
+    if (!addr.ok()) return fail(addr.error());
+    auto server = api::MetricsServer::start(
+        *addr, [&metrics] { return api::render_stream_metrics(metrics); });
+    if (!server.ok()) return fail(server.error());
+    metrics_server = std::move(*server);
+    o.metrics = &metrics;
+    // One line with the bound port: what a caller of port 0 reads to find it.
+    o.log("metrics: serving " + metrics_server->url());
+  }
+
   auto store = index::open_store(a.index);
   if (!store.ok()) return fail(store.error());
   if (Status s = (*store)->init(); !s.ok()) return fail(s.error());
@@ -142,6 +161,9 @@ void add_stream_command(CLI::App& app) {
                 "is logged");
   cmd->add_option("--heartbeat", a->heartbeat, "Seconds between the source's heartbeats when idle")
       ->capture_default_str();
+  cmd->add_option("--metrics-addr", a->metrics_addr,
+                  "Serve Prometheus metrics at http://HOST:PORT/metrics while streaming (port 0: "
+                  "a free port, logged)");
   cmd->callback([a] { exit_status() = run(*a); });
 }
 

@@ -1,7 +1,6 @@
 #include "stream/pipeline.h"
 
 #include <chrono>
-#include <ctime>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -95,13 +94,16 @@ std::string describe(const index::Checkpoint& cp) {
 // Collects rows of whole transactions and writes them with their checkpoint.
 class StreamSink : public binlog::Sink {
  public:
-  StreamSink(index::Store& store, const StreamOptions& o, index::Checkpoint cp, GtidSet gtids)
-      : store_(store), opts_(o), durable_(std::move(cp)), gtids_(std::move(gtids)) {
+  StreamSink(index::Store& store, const StreamOptions& o, StreamMetrics& m, index::Checkpoint cp,
+             GtidSet gtids)
+      : store_(store), opts_(o), m_(m), durable_(std::move(cp)), gtids_(std::move(gtids)) {
     committed_ = durable_;
   }
 
-  void set_file(std::string_view f) {
+  // The event about to be fed: its file, and its header time for the lag.
+  void at_event(std::string_view f, uint32_t timestamp) {
     if (file_ != f) file_.assign(f);
+    event_time_ = timestamp;
   }
 
   // Schema versions (may stay null): rows are stamped with the current one
@@ -136,8 +138,9 @@ class StreamSink : public binlog::Sink {
     committed_.binlog_file = file_;
     committed_.position = txn.end_pos;
     committed_.gtid_set = gtids_.to_string();
+    committed_time_ = event_time_;
     dirty_ = true;
-    ++stats_.transactions;
+    ++committed_txns_;
     if (committed_rows_ >= opts_.batch_size) return flush();
     return {};
   }
@@ -148,6 +151,7 @@ class StreamSink : public binlog::Sink {
     committed_rows_ = used_;  // nothing is open, so every buffered row is committed
     committed_.binlog_file.assign(file);
     committed_.position = end_pos;
+    committed_time_ = event_time_;
     dirty_ = true;
   }
 
@@ -165,11 +169,14 @@ class StreamSink : public binlog::Sink {
     batch.reserve(committed_rows_);
     for (size_t i = 0; i < committed_rows_; ++i) batch.push_back(std::move(rows_[i]));
     index::Checkpoint cp = committed_;
-    cp.updated_at = std::time(nullptr);
-    DBT_TRY(store_.write_batch(batch, cp));
+    int64_t now_ms = unix_now_ms();
+    cp.updated_at = now_ms / 1000;
+    if (Status s = store_.write_batch(batch, cp); !s.ok()) {
+      m_.count(StreamError::kStore);
+      return s;
+    }
     durable_ = cp;
-    stats_.rows += batch.size();
-    ++stats_.batches;
+    record_durable(batch.size(), now_ms);
     // Rows of a transaction still open move to the front.
     size_t keep = used_ - committed_rows_;
     for (size_t i = 0; i < keep; ++i) std::swap(rows_[i], rows_[committed_rows_ + i]);
@@ -180,14 +187,31 @@ class StreamSink : public binlog::Sink {
   }
 
   // After a lost connection: rows of the open transaction will come again.
-  void discard_open() { used_ = committed_rows_; }
+  // Nothing stays pending: what is committed becomes durable with the next flush.
+  void discard_open() {
+    used_ = committed_rows_;
+    m_.pending_since.store(0, StreamMetrics::kRelaxed);
+  }
 
+  bool dirty() const { return dirty_; }
   const index::Checkpoint& durable() const { return durable_; }
-  StreamStats& stats() { return stats_; }
 
  private:
+  void record_durable(size_t rows, int64_t at_ms) {
+    constexpr auto r = StreamMetrics::kRelaxed;
+    m_.rows_indexed.fetch_add(rows, r);
+    m_.batches_committed.fetch_add(1, r);
+    m_.transactions_indexed.fetch_add(committed_txns_, r);
+    committed_txns_ = 0;
+    m_.last_checkpoint_ms.store(at_ms, r);
+    if (committed_time_ != 0) m_.indexed_event_time.store(committed_time_, r);
+    // The caller marks what is still open as pending again (Pipeline::pump).
+    m_.pending_since.store(0, r);
+  }
+
   index::Store& store_;
   const StreamOptions& opts_;
+  StreamMetrics& m_;
   index::Checkpoint durable_;    // what the index holds
   index::Checkpoint committed_;  // the last complete transaction seen
   GtidSet gtids_;
@@ -199,8 +223,15 @@ class StreamSink : public binlog::Sink {
   size_t committed_rows_ = 0;
   bool dirty_ = false;
   Clock::time_point last_flush_ = Clock::now();
-  StreamStats stats_;
+  uint32_t event_time_ = 0;      // header time of the event being fed
+  uint32_t committed_time_ = 0;  // ... of the event that completed committed_
+  uint64_t committed_txns_ = 0;  // transactions committed_ covers that durable_ does not
 };
+
+// A source error is the connection's (retried) or the source's refusal.
+StreamError source_error_kind(const Error& e) {
+  return e.code == ErrorCode::kConnection ? StreamError::kConnection : StreamError::kSource;
+}
 
 bool between_transactions_event(uint8_t type) {
   return type == binlog::kFormatDescription || type == binlog::kPreviousGtids ||
@@ -209,7 +240,8 @@ bool between_transactions_event(uint8_t type) {
 
 class Pipeline {
  public:
-  Pipeline(index::Store& store, const StreamOptions& o) : store_(store), o_(o) {}
+  Pipeline(index::Store& store, const StreamOptions& o)
+      : store_(store), o_(o), m_(o.metrics != nullptr ? *o.metrics : own_metrics_) {}
 
   void log(const std::string& line) {
     if (o_.log) o_.log(line);
@@ -220,13 +252,13 @@ class Pipeline {
     std::string name =
         o_.source_name.empty() ? o_.dsn.host + ":" + std::to_string(o_.dsn.port) : o_.source_name;
     auto conn = mysql::Connection::open(o_.dsn, o_.connect);
-    if (!conn.ok()) return conn.error();
+    if (!conn.ok()) return counted(source_error_kind(conn.error()), conn.error());
     auto ident = identify(**conn);
-    if (!ident.ok()) return ident.error();
+    if (!ident.ok()) return counted(source_error_kind(ident.error()), ident.error());
     identity_ = *ident;
 
     auto stored = store_.load_checkpoint(name);
-    if (!stored.ok()) return stored.error();
+    if (!stored.ok()) return counted(StreamError::kStore, stored.error());
     index::Checkpoint cp;
     cp.source = name;
     cp.server_uuid = identity_.id;
@@ -234,8 +266,10 @@ class Pipeline {
     bool write_start = false;
     if (stored->has_value() && !o_.reset_checkpoint) {
       cp = **stored;
-      DBT_TRY(check_identity(cp));
-      DBT_TRY(check_not_purged(**conn, cp));
+      m_.last_checkpoint_ms.store(cp.updated_at * 1000, StreamMetrics::kRelaxed);
+      if (Status s = check_identity(cp); !s.ok()) return counted(StreamError::kSource, s.error());
+      if (Status s = check_not_purged(**conn, cp); !s.ok())
+        return counted(source_error_kind(s.error()), s.error());
       log("resuming " + name + " from its checkpoint " + describe(cp));
     } else {
       if (!o_.start_gtid.empty()) {
@@ -248,7 +282,7 @@ class Pipeline {
         cp.position = o_.start_pos;
       } else {
         auto cur = current_position(**conn, identity_.mariadb);
-        if (!cur.ok()) return cur.error();
+        if (!cur.ok()) return counted(source_error_kind(cur.error()), cur.error());
         cp.binlog_file = cur->file;
         cp.position = cur->pos;
         cp.gtid_set = cur->gtid_set;
@@ -270,7 +304,8 @@ class Pipeline {
 
     auto gtids = GtidSet::parse(cp.gtid_set);
     if (!gtids.ok()) return gtids.error();
-    StreamSink sink(store_, o_, cp, std::move(*gtids));
+    const StreamStats at_start = totals();
+    StreamSink sink(store_, o_, m_, cp, std::move(*gtids));
     if (write_start) {
       // Record the start (and a reset) at once, so a restart before the first
       // transaction starts here too.
@@ -285,22 +320,26 @@ class Pipeline {
         // Reconnect from what is durable; rows of an open transaction come again.
         sink.discard_open();
         DBT_TRY(sink.flush());
-        ++sink.stats().reconnects;
+        m_.reconnects.fetch_add(1, StreamMetrics::kRelaxed);
+        m_.source_idle.store(false, StreamMetrics::kRelaxed);  // unknown until it speaks again
         sleep_unless_stopped(backoff);
         backoff = std::min(backoff * 2, o_.backoff_max_s);
         if (stopping()) break;
         auto c = mysql::Connection::open(o_.dsn, o_.connect);
         if (!c.ok()) {
+          m_.count(StreamError::kConnection);
           log("reconnect failed: " + c.error().message + "; retrying");
           continue;
         }
         auto again = identify(**c);
         if (!again.ok()) {
+          m_.count(StreamError::kConnection);
           log("reconnect failed: " + again.error().message + "; retrying");
           continue;
         }
         identity_ = *again;
-        DBT_TRY(check_identity(sink.durable()));
+        if (Status s = check_identity(sink.durable()); !s.ok())
+          return counted(StreamError::kSource, s.error());
       }
       first = false;
       const index::Checkpoint& at = sink.durable();
@@ -319,12 +358,13 @@ class Pipeline {
       }
       auto src = open_network_source(so);
       if (!src.ok()) {
+        m_.count(source_error_kind(src.error()));
         if (src.error().code == ErrorCode::kNotFound) return purged_error(at, src.error());
         if (src.error().code != ErrorCode::kConnection) return src.error();
         log("cannot start the binlog dump: " + src.error().message + "; retrying");
         continue;
       }
-      Status st = pump(**src, sink, backoff);
+      Status st = pump(**src, sink, backoff);  // counts its own errors
       if (!st.ok()) {
         if (st.error().code == ErrorCode::kNotFound)
           return purged_error(sink.durable(), st.error());
@@ -335,7 +375,9 @@ class Pipeline {
     }
     DBT_TRY(sink.flush());
     log("stopped at " + describe(sink.durable()));
-    return sink.stats();
+    StreamStats now = totals();
+    return StreamStats{now.rows - at_start.rows, now.transactions - at_start.transactions,
+                       now.batches - at_start.batches, now.reconnects - at_start.reconnects};
   }
 
  private:
@@ -373,8 +415,20 @@ class Pipeline {
            (o_.tables.empty() || o_.tables.count(db + "." + table));
   }
 
+  Error counted(StreamError kind, Error e) {
+    m_.count(kind);
+    return e;
+  }
+
+  StreamStats totals() const {
+    constexpr auto r = StreamMetrics::kRelaxed;
+    return StreamStats{m_.rows_indexed.load(r), m_.transactions_indexed.load(r),
+                       m_.batches_committed.load(r), m_.reconnects.load(r)};
+  }
+
   // Reads events until stopped or the connection fails (the error is returned).
   Status pump(BinlogSource& src, StreamSink& sink, double& backoff) {
+    constexpr auto r = StreamMetrics::kRelaxed;
     binlog::Decoder dec;
     // The version valid at the durable checkpoint, not the newest stored:
     // versions of DDL after it are met again and reused.
@@ -386,17 +440,25 @@ class Pipeline {
     });
     while (!stopping()) {
       auto got = src.next();
-      if (!got.ok()) return got.error();
+      if (!got.ok()) return counted(source_error_kind(got.error()), got.error());
       if (!got->has_value()) return {};
       backoff = o_.backoff_initial_s;  // the connection works
       const SourceEvent& e = **got;
+      if (e.kind == SourceEventKind::kHeartbeat) m_.source_idle.store(true, r);
+      if (e.kind == SourceEventKind::kEvent) {
+        m_.events_received.fetch_add(1, r);
+        m_.last_event_time.store(e.header.timestamp, r);
+        m_.source_idle.store(false, r);
+      }
       if (e.decodable()) {
-        sink.set_file(e.file);
+        sink.at_event(e.file, e.header.timestamp);
         if (e.file != schema_->file()) schema_->move_to(std::string(e.file), e.pos);
         Status s = dec.feed(e.bytes, e.pos, sink);
         if (!s.ok()) {
-          return make_error(s.error().code, std::string(e.file) + " at offset " +
-                                                std::to_string(e.pos) + ": " + s.error().message);
+          return counted(
+              StreamError::kDecode,
+              make_error(s.error().code, std::string(e.file) + " at offset " +
+                                             std::to_string(e.pos) + ": " + s.error().message));
         }
         if (e.kind == SourceEventKind::kEvent && between_transactions_event(e.header.type) &&
             !dec.transaction().open) {
@@ -404,8 +466,21 @@ class Pipeline {
         }
       }
       if (sink.flush_due()) DBT_TRY(sink.flush());
+      note_pending(e, dec.transaction(), sink.dirty());
     }
     return {};
+  }
+
+  // Keeps m_.pending_since at the header time of the oldest event read but
+  // not yet durable (0: none), for the lag. A flush clears it; what a flush
+  // leaves behind is the open transaction, which began at its own time.
+  void note_pending(const SourceEvent& e, const binlog::TransactionInfo& txn, bool dirty) {
+    constexpr auto r = StreamMetrics::kRelaxed;
+    if (!txn.open && !dirty) {
+      m_.pending_since.store(0, r);
+    } else if (m_.pending_since.load(r) == 0) {
+      m_.pending_since.store(txn.open ? txn.timestamp : e.header.timestamp, r);
+    }
   }
 
   Status check_identity(const index::Checkpoint& cp) const {
@@ -455,6 +530,8 @@ class Pipeline {
 
   index::Store& store_;
   const StreamOptions& o_;
+  StreamMetrics own_metrics_;  // when the caller passes none
+  StreamMetrics& m_;
   SourceIdentity identity_;
   std::unique_ptr<mysql::Connection> live_;  // asked for tables a DDL's text cannot describe
   std::unique_ptr<SchemaTracker> schema_;

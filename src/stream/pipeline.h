@@ -28,6 +28,7 @@
 
 #include "index/store.h"
 #include "mysql/connection.h"
+#include "stream/stream_metrics.h"
 #include "util/result.h"
 
 namespace dbtrail::stream {
@@ -57,11 +58,15 @@ struct StreamOptions {
   const volatile std::sig_atomic_t* stop = nullptr;
   // One line per notable happening (start point, reconnects, resets).
   std::function<void(const std::string&)> log;
+  // Optional: counters and gauges updated as the stream goes, readable from
+  // other threads meanwhile (a metrics endpoint). Must outlive run_stream.
+  StreamMetrics* metrics = nullptr;
 };
 
+// What this run_stream call added to the metrics' counters.
 struct StreamStats {
   uint64_t rows = 0;          // rows written by this run
-  uint64_t transactions = 0;  // committed transactions seen
+  uint64_t transactions = 0;  // transactions its checkpoints newly cover
   uint64_t batches = 0;
   uint64_t reconnects = 0;
 };

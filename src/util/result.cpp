@@ -14,6 +14,7 @@ const char* error_code_name(ErrorCode c) {
     case ErrorCode::kConnection: return "connection";
     case ErrorCode::kInternal: return "internal";
     case ErrorCode::kPrerequisite: return "prerequisite";
+    case ErrorCode::kListen: return "listen";
   }
   return "unknown";
 }

@@ -20,6 +20,7 @@ enum class ErrorCode : int {
   kConnection = 8,        // a server could not be reached or refused us
   kInternal = 9,          // a bug in dbtrail: please report
   kPrerequisite = 10,     // the source is not configured as dbtrail needs (dbtrail check)
+  kListen = 11,           // a local address to serve on cannot be bound (in use, not this host's)
 };
 
 inline int exit_code(ErrorCode c) { return static_cast<int>(c); }

@@ -3,229 +3,26 @@
 // restarted each time; in the end the index must hold exactly the row changes
 // of the server's own binlog files (decoded with the library): every
 // (file, position, kind, before, after) once, none lost, none twice. Also a
-// DDL mid-stream and a graceful stop (SIGTERM) with resume, and a source
-// writing binlog_row_metadata=MINIMAL through a sequence of DDL with SIGKILLs
-// in it: every row named with the columns it had when written.
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+// DDL mid-stream, a graceful stop (SIGTERM) with resume, a source restarted
+// in place, and a source writing binlog_row_metadata=MINIMAL through a
+// sequence of DDL with SIGKILLs in it: every row named with the columns it
+// had when written.
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <memory>
+#include <cstdio>
+#include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "binlog/decoder.h"
-#include "index/store.h"
-#include "mysql/connection.h"
-#include "sandbox.h"
-#include "stream/binlog_source.h"
-#include "stream/change_builder.h"
+#include "stream_fixture.h"
 
 namespace dbtrail::stream {
 namespace {
 
-using testing::Sandbox;
 using testing::SandboxOptions;
 using Clock = std::chrono::steady_clock;
-
-std::string key_of(const index::ChangeRecord& r) {
-  return r.binlog_file + " " + std::to_string(r.start_pos) + " " +
-         std::to_string(static_cast<int>(r.type)) + " " + r.gtid + " " + r.pk_values + " " +
-         r.row_before.value_or("-") + " " + r.row_after.value_or("-");
-}
-
-// The row changes of schema `db` in the server's binlog files, as multiset keys.
-class FileRows : public binlog::Sink {
- public:
-  explicit FileRows(std::string db) : db_(std::move(db)) {}
-  std::map<std::string, int> keys;
-  std::map<std::string, std::vector<index::ChangeRecord>> by_table;
-  std::string file;
-  Status on_row(const binlog::RowChange& c) override {
-    if (c.table->schema != db_) return {};
-    index::ChangeRecord r;
-    build_change(c, file, BuildOptions{}, r);
-    ++keys[key_of(r)];
-    by_table[c.table->table].push_back(std::move(r));
-    return {};
-  }
-
- private:
-  std::string db_;
-};
-
-FileRows decode_files(const Sandbox& sb, const std::string& db) {
-  FileRows rows(db);
-  FileSourceOptions fo;
-  fo.dir = sb.binlog_dir();
-  auto src = open_file_source(fo);
-  EXPECT_TRUE(src.ok()) << src.error().message;
-  if (!src.ok()) return rows;
-  binlog::Decoder dec;
-  while (true) {
-    auto ev = (*src)->next();
-    EXPECT_TRUE(ev.ok()) << ev.error().message;
-    if (!ev.ok() || !ev->has_value()) break;
-    const SourceEvent& e = **ev;
-    if (!e.decodable()) continue;
-    rows.file.assign(e.file);
-    Status st = dec.feed(e.bytes, e.pos, rows);
-    EXPECT_TRUE(st.ok()) << st.error().message;
-    if (!st.ok()) break;
-  }
-  return rows;
-}
-
-std::map<std::string, int> index_keys(const std::string& loc, const std::string& db,
-                                      const std::vector<std::string>& tables) {
-  std::map<std::string, int> keys;
-  auto store = index::open_store(loc);
-  EXPECT_TRUE(store.ok()) << store.error().message;
-  if (!store.ok()) return keys;
-  for (const auto& t : tables) {
-    index::QueryFilter f;
-    f.schema = db;
-    f.table = t;
-    f.limit = 100000000;
-    auto got = (*store)->query(f);
-    EXPECT_TRUE(got.ok()) << got.error().message;
-    if (!got.ok()) continue;
-    for (const auto& r : *got) ++keys[key_of(r)];
-  }
-  return keys;
-}
-
-std::unique_ptr<mysql::Connection> admin(const Sandbox& sb) {
-  auto dsn = mysql::parse_dsn(sb.admin_dsn());
-  EXPECT_TRUE(dsn.ok());
-  auto c = mysql::Connection::open(*dsn);
-  EXPECT_TRUE(c.ok()) << c.error().message;
-  return c.ok() ? std::move(c.value()) : nullptr;
-}
-
-void exec(mysql::Connection& c, const std::string& sql) {
-  auto r = c.query(sql);
-  ASSERT_TRUE(r.ok()) << sql << ": " << r.error().message;
-}
-
-std::pair<std::string, uint64_t> master_status(mysql::Connection& c) {
-  auto r = c.query("SHOW MASTER STATUS");
-  if (!r.ok() || r->empty()) return {"", 0};
-  return {*(*r)[0][0], std::stoull(*(*r)[0][1])};
-}
-
-class StreamTest : public ::testing::Test {
- protected:
-  explicit StreamTest(const testing::SandboxOptions& o = {}) : sb_(o) {}
-
-  void SetUp() override {
-    ASSERT_TRUE(sb_.ok()) << sb_.error();
-    index_dir_ = sb_.dir() + "/index";
-    std::filesystem::create_directories(index_dir_);
-    loc_ = "sqlite:" + index_dir_;
-    log_ = sb_.dir() + "/stream.log";
-    admin_ = admin(sb_);
-    ASSERT_NE(admin_, nullptr);
-    first_binlog_ = std::filesystem::path(sb_.binlog_files().at(0)).filename().string();
-  }
-
-  // Starts the built binary; the password goes through the environment.
-  pid_t spawn(const std::string& checkpoint = "300ms", const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {
-        DBTRAIL_BINARY, "stream",
-        "--source-dsn", "mysql://" + sb_.user() + "@127.0.0.1:" + std::to_string(sb_.port()) + "/",
-        "--index",      loc_,
-        "--server-id",  "4242",
-        "--schemas",    "shop",
-        "--batch-size", "50",
-        "--checkpoint", checkpoint,
-        "--ssl-mode",   "disabled"};
-    if (pass_start_) {
-      for (const char* a : {"--start-file", first_binlog_.c_str(), "--start-pos", "4"})
-        args.push_back(a);
-    }
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::string pw = sb_.password();
-    pid_t pid = fork();
-    if (pid == 0) {
-      setenv("DBTRAIL_SOURCE_PASSWORD", pw.c_str(), 1);
-      FILE* f = freopen(log_.c_str(), "a", stderr);
-      (void)f;
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    return pid;
-  }
-
-  int stop(pid_t pid, int sig) {
-    kill(pid, sig);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
-  }
-
-  // The schema_changes rows of the index (empty when it cannot be read yet).
-  std::vector<index::SchemaChange> schema_changes() {
-    auto store = index::open_store(loc_);
-    if (!store.ok()) return {};
-    auto c = (*store)->schema_changes();
-    return c.ok() ? *c : std::vector<index::SchemaChange>{};
-  }
-
-  std::optional<index::Checkpoint> checkpoint() {
-    auto store = index::open_store(loc_);
-    if (!store.ok()) return std::nullopt;
-    auto cp = (*store)->load_checkpoint("127.0.0.1:" + std::to_string(sb_.port()));
-    if (!cp.ok()) return std::nullopt;
-    return *cp;
-  }
-
-  // Polls until the stored checkpoint reaches the source's current position.
-  // Polls until the stored checkpoint reaches the source's current position
-  // (read again each time: MariaDB appends a BINLOG_CHECKPOINT event on its own
-  // some time after a rotation).
-  bool caught_up(int seconds) {
-    auto until = Clock::now() + std::chrono::seconds(seconds);
-    std::pair<std::string, uint64_t> target;
-    while (Clock::now() < until) {
-      target = master_status(*admin_);
-      auto cp = checkpoint();
-      if (cp && cp->binlog_file == target.first && cp->position == target.second) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    auto cp = checkpoint();
-    ADD_FAILURE() << "checkpoint "
-                  << (cp ? cp->binlog_file + ":" + std::to_string(cp->position)
-                         : std::string("none"))
-                  << " never reached " << target.first << ":" << target.second;
-    return false;
-  }
-
-  std::string log_text() {
-    std::ifstream in(log_);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
-  Sandbox sb_;
-  std::unique_ptr<mysql::Connection> admin_;
-  std::string index_dir_, loc_, log_, first_binlog_;
-  bool pass_start_ = true;  // --start-file FIRST --start-pos 4 (used only without a checkpoint)
-};
 
 // Multi-statement transactions: inserts, updates and deletes on shop.t, a
 // rotation every 700 transactions, rows in other.t that the filter drops.
