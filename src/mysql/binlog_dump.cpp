@@ -2,6 +2,9 @@
 
 #include <errmsg.h>
 #include <mysql.h>
+// After mysql.h, which it needs: the read-ahead cache of the connection.
+#include <ma_pvio.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
@@ -315,6 +318,16 @@ Status BinlogDump::send_dump() {
     return dump_error("requesting the binlog");
   }
   return {};
+}
+
+bool BinlogDump::input_pending() const {
+  MYSQL* db = NativeAccess::handle(*conn_);
+  const MARIADB_PVIO* pvio = db->net.pvio;
+  if (pvio != nullptr && pvio->cache != nullptr && pvio->cache_pos < pvio->cache + pvio->cache_size) {
+    return true;
+  }
+  pollfd p{static_cast<int>(mysql_get_socket(db)), POLLIN, 0};
+  return poll(&p, 1, 0) > 0;
 }
 
 Result<std::optional<std::span<const uint8_t>>> BinlogDump::next() {

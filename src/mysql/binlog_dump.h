@@ -68,6 +68,12 @@ class BinlogDump {
   // (purged), kConnection when the connection is lost or the source refuses.
   Result<std::optional<std::span<const uint8_t>>> next();
 
+  // Whether bytes of a next event have already arrived (in the library's
+  // read-ahead cache or the socket), without blocking. False when unsure
+  // (e.g. TLS-buffered records): callers treat false as "maybe idle", which
+  // may only make them flush early.
+  bool input_pending() const;
+
   // Whether events carry a CRC32 trailer (the source's binlog_checksum),
   // known before the first FORMAT_DESCRIPTION arrives.
   bool checksum_enabled() const { return checksum_; }

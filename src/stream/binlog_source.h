@@ -51,6 +51,10 @@ class BinlogSource {
   // nullopt: no more events (the last file ended, or a dump with
   // stop_at_end reached the end). Errors are the source's (see each opener).
   virtual Result<std::optional<SourceEvent>> next() = 0;
+  // Whether next() would return at once because input is already here. A
+  // live source answers false when caught up (the stream then writes what it
+  // holds instead of waiting for a full batch); files always have more.
+  virtual bool input_pending() const { return true; }
 };
 
 struct FileSourceOptions {

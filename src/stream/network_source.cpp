@@ -18,6 +18,8 @@ class NetworkSource final : public BinlogSource {
     checksum_ = dump_->checksum_enabled();
   }
 
+  bool input_pending() const override { return dump_->input_pending(); }
+
   Result<std::optional<SourceEvent>> next() override {
     auto got = dump_->next();
     if (!got.ok()) return got.error();

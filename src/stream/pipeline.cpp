@@ -465,7 +465,11 @@ class Pipeline {
           sink.between_transactions(e.file, e.end_pos);
         }
       }
-      if (sink.flush_due()) DBT_TRY(sink.flush());
+      // Caught up (nothing more has arrived): write the complete transactions
+      // now rather than wait for a full batch or the checkpoint timer, so the
+      // index trails the source by one write, not by a batch. Under load the
+      // socket is never empty and batches fill as before.
+      if (sink.flush_due() || (sink.dirty() && !src.input_pending())) DBT_TRY(sink.flush());
       note_pending(e, dec.transaction(), sink.dirty());
     }
     return {};
