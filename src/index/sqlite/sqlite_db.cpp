@@ -20,6 +20,9 @@ void Stmt::bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
 void Stmt::bind(int i, std::string_view v) {
   sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
+void Stmt::bind_static(int i, std::string_view v) {
+  sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
 void Stmt::bind_null(int i) { sqlite3_bind_null(s_, i); }
 
 Result<bool> Stmt::step() {
@@ -68,7 +71,7 @@ Db& Db::operator=(Db&& o) noexcept {
 
 Db::~Db() { sqlite3_close_v2(db_); }
 
-Result<Db> Db::open(const std::string& path, bool create) {
+Result<Db> Db::open(const std::string& path, bool create, int page_size) {
   Db d;
   d.path_ = path;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -80,6 +83,8 @@ Result<Db> Db::open(const std::string& path, bool create) {
   }
   // Another process (a query during indexing) may hold a lock for a moment.
   sqlite3_busy_timeout(d.db_, 10000);
+  // A new file takes its page size before WAL mode fixes it.
+  if (page_size > 0) DBT_TRY(d.exec("PRAGMA page_size=" + std::to_string(page_size)));
   DBT_TRY(d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
   return d;
 }
