@@ -5,53 +5,14 @@
 # dbtrail is timed twice: --threads 1 and the default (one thread per core).
 # Knobs: RUNS (default 5), SKIP_BUILD=1, KEEP_BENCH_DIR=1, DBTRAIL=path,
 # BENCH_FILE=path (time a binlog kept from an earlier run; no server, no generation).
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
 RUNS=${RUNS:-5}
-DBTRAIL=${DBTRAIL:-$ROOT/build/dbtrail}
-
-say() { printf -- '-- %s\n' "$*" >&2; }
-
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-  say "building build/dbtrail (RelWithDebInfo)"
-  bash scripts/build.sh --target dbtrail </dev/null >&2
-fi
-[[ -x $DBTRAIL ]] || { echo "bench: $DBTRAIL is missing; run scripts/build.sh" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 command -v mariadb-binlog >/dev/null || { echo "bench: mariadb-binlog missing (scripts/setup.sh)" >&2; exit 1; }
 
-DIR=$(mktemp -d /tmp/dbtrail-bench.XXXXXX)
-if [[ -n "${BENCH_FILE:-}" ]]; then
-  trap 'rm -rf "$DIR"' EXIT
-  FILE=$BENCH_FILE
-  [[ -f $FILE ]] || { echo "bench: BENCH_FILE $FILE is missing" >&2; exit 1; }
-  size=$(stat -c %s "$FILE")
-  say "binlog: $FILE ($((size / 1048576)) MiB), from BENCH_FILE"
-else
-  cleanup() {
-    bash "$ROOT/scripts/sandbox.sh" stop "$DIR" 2>/dev/null || true
-    if [[ -n "${KEEP_BENCH_DIR:-}" ]]; then say "kept $DIR"; else rm -rf "$DIR"; fi
-  }
-  trap cleanup EXIT
-  trap 'exit 130' INT TERM
-
-  say "starting a private MariaDB in $DIR"
-  MAX_BINLOG_SIZE=1073741824 SANDBOX_OWNER_PID=$$ bash scripts/sandbox.sh start "$DIR" >/dev/null
-  # shellcheck disable=SC1091
-  source "$DIR/env"
-
-  say "generating the workload (bench/gen_workload.sql)"
-  t0=$SECONDS
-  mariadb --no-defaults --default-character-set=utf8mb4 --socket="$SANDBOX_SOCKET" -uroot \
-    <bench/gen_workload.sql >/dev/null
-  say "generated in $((SECONDS - t0)) s"
-
-  # The workload ends with FLUSH BINARY LOGS, so the largest file is the closed
-  # one holding every row event (max_binlog_size is 1 GiB).
-  FILE=$(ls -S "$SANDBOX_BINLOG_DIR"/mysql-bin.[0-9]* | head -n 1)
-  size=$(stat -c %s "$FILE")
-  say "binlog: $FILE ($((size / 1048576)) MiB)"
-fi
+bench_dir dbtrail-bench
+bench_binlog
+size=$FILE_SIZE
 
 rows=$("$DBTRAIL" binlog decode "$FILE" </dev/null | wc -l)
 ref_rows=$(mariadb-binlog --base64-output=decode-rows -vv "$FILE" </dev/null |
@@ -74,10 +35,8 @@ REF_CMD="mariadb-binlog --base64-output=decode-rows -vv $FILE"
 cores=$(nproc)
 threads=$((cores < 8 ? cores : 8))  # the CLI default: one per core, at most 8
 
-median_of() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
 if command -v hyperfine >/dev/null; then
-  json=$DIR/hyperfine.json
+  json=$BENCH_DIR/hyperfine.json
   hyperfine --runs "$RUNS" --warmup 1 --style basic --export-json "$json" \
     --command-name "dbtrail --threads 1" "$DBT1_CMD > /dev/null" \
     --command-name "dbtrail (default threads)" "$DBTN_CMD > /dev/null" \

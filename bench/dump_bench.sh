@@ -5,34 +5,13 @@
 # then prints wall time, row events/s and peak RSS of each. See bench/README.md.
 #   bench/dump_bench.sh          (about 1 minute)
 # Knobs: RUNS (default 3), SKIP_BUILD=1, KEEP_BENCH_DIR=1, DBTRAIL=path.
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
 RUNS=${RUNS:-3}
-DBTRAIL=${DBTRAIL:-$ROOT/build/dbtrail}
-say() { printf -- '-- %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-  say "building build/dbtrail (RelWithDebInfo)"
-  bash scripts/build.sh --target dbtrail </dev/null >&2
-fi
-[[ -x $DBTRAIL ]] || { echo "bench: $DBTRAIL is missing; run scripts/build.sh" >&2; exit 1; }
-
-DIR=$(mktemp -d /tmp/dbtrail-dump-bench.XXXXXX)
-cleanup() {
-  bash "$ROOT/scripts/sandbox.sh" stop "$DIR" 2>/dev/null || true
-  if [[ -n "${KEEP_BENCH_DIR:-}" ]]; then say "kept $DIR"; else rm -rf "$DIR"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say "starting a private MariaDB in $DIR"
-MAX_BINLOG_SIZE=1073741824 SANDBOX_OWNER_PID=$$ bash scripts/sandbox.sh start "$DIR" >/dev/null
-# shellcheck disable=SC1091
-source "$DIR/env"
-say "generating the workload (bench/gen_workload.sql)"
-mariadb --no-defaults --default-character-set=utf8mb4 --socket="$SANDBOX_SOCKET" -uroot \
-  <bench/gen_workload.sql >/dev/null
+bench_dir dbtrail-dump-bench
+bench_sandbox
+bench_generate
 
 # The password goes through the environment, never the command line.
 export DBTRAIL_SOURCE_PASSWORD
@@ -40,13 +19,13 @@ DBTRAIL_SOURCE_PASSWORD=$(cat "$SANDBOX_PASSWORD_FILE")
 DSN="$SANDBOX_USER@tcp(127.0.0.1:$SANDBOX_PORT)/"
 mapfile -t FILES <"$SANDBOX_BINLOG_DIR/mysql-bin.index"
 
-"$DBTRAIL" binlog decode "${FILES[@]}" >"$DIR/files.jsonl"
-"$DBTRAIL" binlog dump --source-dsn "$DSN" --server-id 4001 >"$DIR/dump.jsonl"
-ROWS=$(wc -l <"$DIR/files.jsonl")
-if cmp -s "$DIR/files.jsonl" "$DIR/dump.jsonl"; then
+"$DBTRAIL" binlog decode "${FILES[@]}" >"$BENCH_DIR/files.jsonl"
+"$DBTRAIL" binlog dump --source-dsn "$DSN" --server-id 4001 >"$BENCH_DIR/dump.jsonl"
+ROWS=$(wc -l <"$BENCH_DIR/files.jsonl")
+if cmp -s "$BENCH_DIR/files.jsonl" "$BENCH_DIR/dump.jsonl"; then
   say "outputs identical: $ROWS row events"
 else
-  echo "bench: binlog dump and binlog decode outputs DIFFER (kept in $DIR)" >&2
+  echo "bench: binlog dump and binlog decode outputs DIFFER (kept in $BENCH_DIR)" >&2
   KEEP_BENCH_DIR=1
   exit 1
 fi

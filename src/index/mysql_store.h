@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -59,6 +60,10 @@ class MysqlStore final : public Store {
   Status init() override;
   Status write_batch(std::vector<ChangeRecord>& changes, const Checkpoint& checkpoint) override;
   Result<std::optional<Checkpoint>> load_checkpoint(std::string_view source) override;
+  // `dbtrail index`: the batch and its file's index_state row in one transaction.
+  Status write_file_batch(std::vector<ChangeRecord>& changes, const FileProgress& progress) override;
+  Result<std::optional<FileProgress>> load_file_progress(std::string_view binlog_file) override;
+  Result<std::vector<FileProgress>> file_progress() override;
   Result<std::vector<ChangeRecord>> query(const QueryFilter& filter) override;
   Result<std::vector<PartitionInfo>> partitions() override;
   Result<uint32_t> drop_partitions_before(int64_t cutoff) override;
@@ -86,6 +91,10 @@ class MysqlStore final : public Store {
   Status write_checkpoint(const Checkpoint& checkpoint, const std::vector<ChangeRecord>& changes);
   Status refuse_replay(const Checkpoint& checkpoint);
   Status insert_snapshot(SchemaSnapshot& snapshot);  // on the session, in its transaction
+  Status write_progress(const FileProgress& progress);
+  // START TRANSACTION, the changes, `record` (checkpoint or file progress), COMMIT.
+  Status write_in_transaction(std::vector<ChangeRecord>& changes, std::string_view resume_hint,
+                              const std::function<Status()>& record);
 
   mysql::Dsn dsn_;  // database cleared: the session USEs it after connecting
   std::string database_;

@@ -1,6 +1,7 @@
 // MysqlStore writes: a batch of changes and its checkpoint in one transaction,
 // checkpoints, schema snapshots.
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -162,10 +163,9 @@ Status MysqlStore::write_checkpoint(const Checkpoint& cp, const std::vector<Chan
   return {};
 }
 
-Status MysqlStore::write_batch(std::vector<ChangeRecord>& changes, const Checkpoint& checkpoint) {
-  if (checkpoint.source.empty())
-    return make_error(ErrorCode::kInvalidArgument,
-                      "a checkpoint needs the source's name; none was given (a bug in the caller)");
+Status MysqlStore::write_in_transaction(std::vector<ChangeRecord>& changes,
+                                        std::string_view resume_hint,
+                                        const std::function<Status()>& record) {
   DBT_TRY(connect());
   auto fail = [&](Error e) -> Status {
     rollback();
@@ -173,20 +173,87 @@ Status MysqlStore::write_batch(std::vector<ChangeRecord>& changes, const Checkpo
     return e;
   };
   if (auto r = run("START TRANSACTION"); !r) return fail(r.error());
-  if (!changes.empty()) {
-    if (Status s = refuse_replay(checkpoint); !s) return fail(s.error());
-  }
   if (Status s = write_changes(changes); !s) return fail(s.error());
-  if (Status s = write_checkpoint(checkpoint, changes); !s) return fail(s.error());
+  if (Status s = record(); !s) return fail(s.error());
   if (auto r = run("COMMIT"); !r) {
-    // The server may or may not have committed; the stored checkpoint tells
+    // The server may or may not have committed; the stored record tells
     // (see the protocol in mysql_store.h).
     Error e = r.error();
-    e.message += "; whether this batch was committed is unknown: reload the checkpoint of '" +
-                 checkpoint.source + "' and resume after it";
+    e.message += "; whether this batch was committed is unknown: ";
+    e.message += resume_hint;
     return fail(std::move(e));
   }
   return {};
+}
+
+Status MysqlStore::write_batch(std::vector<ChangeRecord>& changes, const Checkpoint& checkpoint) {
+  if (checkpoint.source.empty())
+    return make_error(ErrorCode::kInvalidArgument,
+                      "a checkpoint needs the source's name; none was given (a bug in the caller)");
+  const std::string hint =
+      "reload the checkpoint of '" + checkpoint.source + "' and resume after it";
+  return write_in_transaction(changes, hint, [&]() -> Status {
+    if (!changes.empty()) DBT_TRY(refuse_replay(checkpoint));
+    return write_checkpoint(checkpoint, changes);
+  });
+}
+
+Status MysqlStore::write_progress(const FileProgress& fp) {
+  const std::string file = conn_->quote(fp.binlog_file);
+  const std::string size = std::to_string(fp.file_size);
+  const std::string pos = std::to_string(fp.position);
+  const std::string events = std::to_string(fp.events);
+  const std::string status = fp.done ? "'completed'" : "'in_progress'";
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const std::string started = "'" + mysql_sql::datetime(fp.started_at ? fp.started_at : now) + "'";
+  const std::string completed =
+      fp.done ? "'" + mysql_sql::datetime(fp.updated_at ? fp.updated_at : now) + "'" : "NULL";
+  auto r = run("INSERT INTO index_state (binlog_file, file_size, last_position, events_indexed, "
+               "status, started_at, completed_at) VALUES (" + file + "," + size + "," + pos + "," +
+               events + "," + status + "," + started + "," + completed +
+               ") ON DUPLICATE KEY UPDATE file_size=" + size + ", last_position=" + pos +
+               ", events_indexed=" + events + ", status=" + status + ", completed_at=" + completed);
+  if (!r) return r.error();
+  return {};
+}
+
+Status MysqlStore::write_file_batch(std::vector<ChangeRecord>& changes, const FileProgress& fp) {
+  const std::string hint =
+      "reload the progress of " + fp.binlog_file + " (index_state) and resume after it";
+  return write_in_transaction(changes, hint, [&] { return write_progress(fp); });
+}
+
+Result<std::vector<FileProgress>> MysqlStore::file_progress() {
+  DBT_TRY(connect());
+  const std::string epoch = std::to_string(mysql_sql::kToSecondsAtEpoch);
+  auto rows = run("SELECT binlog_file, file_size, last_position, events_indexed, status, "
+                  "TO_SECONDS(started_at) - " + epoch + ", TO_SECONDS(completed_at) - " + epoch +
+                  " FROM index_state ORDER BY binlog_file");
+  if (!rows) return rows.error();
+  std::vector<FileProgress> out;
+  for (const mysql::Row& r : *rows) {
+    FileProgress f;
+    f.binlog_file = r[0].value_or("");
+    f.file_size = mysql_sql::to_u64(r[1]).value_or(0);
+    f.position = mysql_sql::to_u64(r[2]).value_or(0);
+    f.events = mysql_sql::to_u64(r[3]).value_or(0);
+    f.done = r[4].value_or("") == "completed";
+    f.started_at = mysql_sql::to_i64(r[5]).value_or(0);
+    f.updated_at = mysql_sql::to_i64(r[6]).value_or(0);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+Result<std::optional<FileProgress>> MysqlStore::load_file_progress(std::string_view file) {
+  auto all = file_progress();
+  if (!all.ok()) return all.error();
+  for (FileProgress& f : all.value()) {
+    if (f.binlog_file == file) return std::optional<FileProgress>(std::move(f));
+  }
+  return std::optional<FileProgress>();
 }
 
 Result<std::optional<Checkpoint>> MysqlStore::load_checkpoint(std::string_view source) {

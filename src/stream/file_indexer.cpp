@@ -1,6 +1,9 @@
 #include "stream/file_indexer.h"
 
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "binlog/decoder.h"
@@ -11,18 +14,85 @@ namespace dbtrail::stream {
 
 namespace {
 
+// Writes batches on its own thread, one at a time and in order, so decoding
+// and rendering the next batch overlaps the index's insert and commit of this
+// one (2 cores: about twice the throughput). The store is used by this thread
+// only while a batch is in flight; wait() hands it back.
+class BatchWriter {
+ public:
+  explicit BatchWriter(index::Store& store) : store_(store), thread_([this] { run(); }) {}
+  ~BatchWriter() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  // Waits until no batch is in flight; the status of the last one written.
+  // `spare` receives the written batch's records (their strings keep their
+  // capacity for reuse).
+  Status wait(std::vector<index::ChangeRecord>& spare) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [this] { return !busy_; });
+    if (!batch_.empty()) spare.swap(batch_);
+    batch_.clear();
+    return status_;
+  }
+
+  // Starts writing `batch` (swapped in) with `progress`; call wait() first.
+  void start(std::vector<index::ChangeRecord>& batch, const index::FileProgress& progress) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      batch_.swap(batch);
+      progress_ = progress;
+      busy_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  void run() {
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      cv_.wait(l, [this] { return busy_ || stop_; });
+      if (!busy_) return;
+      l.unlock();
+      Status s = store_.write_file_batch(batch_, progress_);
+      l.lock();
+      status_ = std::move(s);
+      busy_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  index::Store& store_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<index::ChangeRecord> batch_;
+  index::FileProgress progress_;
+  Status status_;
+  bool busy_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 // Collects rows of whole transactions and flushes them in batches.
 class IndexSink : public binlog::Sink {
  public:
   IndexSink(index::Store& store, const FileIndexOptions& o, index::FileProgress progress,
             const binlog::Decoder& dec)
-      : store_(store), opts_(o), progress_(std::move(progress)), resume_(progress_.position),
-        dec_(dec) {}
+      : writer_(store), opts_(o), progress_(std::move(progress)),
+        resume_(progress_.position), dec_(dec) {}
 
   Status on_query(const binlog::QueryInfo& q) override {
     // Also for DDL before the resume point: the version it starts applies to
     // the rows after it (the tracker reuses the version stored the first time).
-    if (opts_.schema) return opts_.schema->on_query(q, dec_.transaction().gtid);
+    if (opts_.schema) {
+      DBT_TRY(drain());  // the tracker writes to the store too
+      return opts_.schema->on_query(q, dec_.transaction().gtid);
+    }
     return {};
   }
 
@@ -50,19 +120,21 @@ class IndexSink : public binlog::Sink {
     return {};
   }
 
-  // Writes the rows of committed transactions with the progress they reach.
+  // Hands the rows of committed transactions, with the progress they reach,
+  // to the writer (after the previous batch is written).
   Status flush(bool done) {
-    std::vector<index::ChangeRecord> batch;
-    batch.reserve(committed_rows_);
-    for (size_t i = 0; i < committed_rows_; ++i) batch.push_back(std::move(rows_[i]));
+    DBT_TRY(drain());
+    // Whole records change places, so the strings of both vectors are reused.
+    batch_.resize(committed_rows_);
+    for (size_t i = 0; i < committed_rows_; ++i) std::swap(batch_[i], rows_[i]);
     index::FileProgress p = progress_;
     p.position = std::max(progress_.position, committed_pos_);
-    p.events = progress_.events + batch.size();
+    p.events = progress_.events + committed_rows_;
     p.done = done;
     p.updated_at = std::time(nullptr);
-    DBT_TRY(store_.write_file_batch(batch, p));
     progress_ = p;
-    indexed_ += batch.size();
+    in_flight_ = committed_rows_;
+    writer_.start(batch_, p);
     // Rows of a transaction still open move to the front.
     size_t keep = used_ - committed_rows_;
     for (size_t i = 0; i < keep; ++i) std::swap(rows_[i], rows_[committed_rows_ + i]);
@@ -71,19 +143,29 @@ class IndexSink : public binlog::Sink {
     return {};
   }
 
+  // Waits for the batch in flight; afterwards the index holds all handed over.
+  Status drain() {
+    Status s = writer_.wait(batch_);
+    if (!s.ok()) return s;
+    indexed_ += in_flight_;
+    in_flight_ = 0;
+    return {};
+  }
+
   uint64_t indexed() const { return indexed_; }
   uint64_t skipped() const { return skipped_; }
-  index::FileProgress& progress() { return progress_; }
 
  private:
-  index::Store& store_;
+  BatchWriter writer_;
   const FileIndexOptions& opts_;
-  index::FileProgress progress_;
+  index::FileProgress progress_;  // as of the last batch handed to the writer
   uint64_t resume_;
   std::vector<index::ChangeRecord> rows_;  // reused: a batch costs no allocation once warm
+  std::vector<index::ChangeRecord> batch_;  // the other buffer, swapped with the writer's
   size_t used_ = 0;
   size_t committed_rows_ = 0;
   uint64_t committed_pos_ = 0;
+  size_t in_flight_ = 0;
   uint64_t indexed_ = 0;
   uint64_t skipped_ = 0;
   const binlog::Decoder& dec_;
@@ -144,6 +226,7 @@ Result<FileIndexResult> FileIndexer::index_file(const std::string& name, binlog:
   }
   bool open_txn = dec.transaction().open;
   DBT_TRY(sink.flush(!cut && !open_txn));
+  DBT_TRY(sink.drain());
   res.rows_indexed = sink.indexed();
   res.rows_skipped = sink.skipped();
   if (cut || open_txn) {

@@ -304,6 +304,43 @@ TEST_F(MysqlStoreTest, EventIdsIncreaseAcrossStatementsAndBatches) {
   EXPECT_EQ(scalar("SELECT events_indexed FROM `" + db_ + "`.stream_state"), "100");
 }
 
+// `dbtrail index`: each batch commits with its file's index_state row.
+TEST_F(MysqlStoreTest, FileProgressCommitsWithItsBatch) {
+  auto s = open_store_ok();
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->init().ok());
+  auto none = s->load_file_progress("mysql-bin.000007");
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_FALSE(none->has_value());
+  std::vector<ChangeRecord> b = {change(1, now_s()), change(2, now_s())};
+  FileProgress p;
+  p.binlog_file = "mysql-bin.000007";
+  p.file_size = 9000;
+  p.position = 4321;
+  p.events = 2;
+  p.started_at = 1764097200;
+  ASSERT_TRUE(s->write_file_batch(b, p).ok());
+  EXPECT_GT(b[0].event_id, 0u);
+  auto got = s->load_file_progress("mysql-bin.000007");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->position, 4321u);
+  EXPECT_EQ((*got)->events, 2u);
+  EXPECT_EQ((*got)->started_at, 1764097200);
+  EXPECT_FALSE((*got)->done);
+  std::vector<ChangeRecord> last = {change(3, now_s())};
+  p.position = 9000;
+  p.events = 3;
+  p.done = true;
+  p.updated_at = 1764097300;
+  ASSERT_TRUE(s->write_file_batch(last, p).ok());
+  auto all = s->file_progress();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_TRUE((*all)[0].done);
+  EXPECT_EQ((*all)[0].updated_at, 1764097300);
+  EXPECT_EQ(count_rows(), 3u);
+}
+
 TEST_F(MysqlStoreTest, FailedCheckpointWriteLeavesNoRows) {
   auto s = open_store_ok({.max_statement_bytes = 4096});
   ASSERT_TRUE(s);

@@ -20,6 +20,9 @@ void Stmt::bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
 void Stmt::bind(int i, std::string_view v) {
   sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
+void Stmt::bind_static(int i, std::string_view v) {
+  sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
 void Stmt::bind_null(int i) { sqlite3_bind_null(s_, i); }
 
 Result<bool> Stmt::step() {
@@ -82,9 +85,11 @@ Result<Db> Db::connect(const std::string& path, int flags) {
   return d;
 }
 
-Result<Db> Db::open(const std::string& path, bool create) {
+Result<Db> Db::open(const std::string& path, bool create, int page_size) {
   auto d = connect(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
   if (!d.ok()) return d.error();
+  // A new file takes its page size before WAL mode fixes it.
+  if (page_size > 0) DBT_TRY(d->exec("PRAGMA page_size=" + std::to_string(page_size)));
   DBT_TRY(d->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
   return std::move(d.value());
 }

@@ -28,6 +28,14 @@ class Stmt {
   void bind(int i, int64_t v);
   void bind(int i, std::string_view v);
   void bind_null(int i);
+  // Not copied: `v` must stay unchanged until the statement is reset.
+  void bind_static(int i, std::string_view v);
+  void bind_static(int i, const std::string& v) { bind_static(i, std::string_view(v)); }
+  void bind_static(int i, const std::optional<std::string>& v) {
+    if (v) bind_static(i, std::string_view(*v)); else bind_null(i);
+  }
+  void bind_static(int, std::string&&) = delete;  // would dangle
+  void bind_static(int, std::optional<std::string>&&) = delete;
   void bind(int i, const std::optional<std::string>& v) {
     if (v) bind(i, std::string_view(*v)); else bind_null(i);
   }
@@ -57,7 +65,8 @@ class Db {
 
   // Opens (creating if `create`) with WAL and synchronous=FULL: a commit is on
   // disk when it returns, which the batch protocol relies on (sqlite_store.cpp).
-  static Result<Db> open(const std::string& path, bool create);
+  // page_size > 0: the page size of a file created by this call.
+  static Result<Db> open(const std::string& path, bool create, int page_size = 0);
   // Opens an existing file for reading: no pragmas (WAL is a property of the
   // file, set by the writer that created it) and no checkpoint when the last
   // connection closes, so a query never writes or unlinks the WAL and -shm

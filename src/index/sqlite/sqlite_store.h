@@ -63,6 +63,7 @@ class SqliteStore : public Store {
   struct Partition {
     Db db;
     Stmt insert;
+    bool with_pk_hash = false;  // format 1 (user_version 0): pk_hash column and index
   };
 
   Status open_meta();

@@ -6,9 +6,11 @@
 #include <fstream>
 
 #include "index/partition_name.h"
+#include "index/sqlite/sqlite_db.h"
 #include "index/store.h"
 #include "schema_changes_contract.h"
 #include "temp_dir.h"
+#include "util/sha256.h"
 
 namespace dbtrail::index {
 namespace {
@@ -105,6 +107,40 @@ TEST_F(SqliteStoreTest, EventIdsIncreaseAcrossPartitionsAndReadBackWhole) {
   auto none = store_->load_checkpoint("other");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none.value().has_value());
+}
+
+// Partition files written before format 2 carry pk_hash (SHA-256 hex of
+// pk_values) and index it: they stay queryable by key and writable.
+TEST_F(SqliteStoreTest, FormatOnePartitionStaysReadableAndWritable) {
+  const std::string path = dir_.path() + "/" + partition_name(kHour0) + ".db";
+  {
+    auto db = sqlite::Db::open(path, true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec(
+        "CREATE TABLE binlog_events(event_id INTEGER PRIMARY KEY, binlog_file TEXT NOT NULL, "
+        "start_pos INTEGER NOT NULL, end_pos INTEGER NOT NULL, event_timestamp INTEGER NOT NULL, "
+        "gtid TEXT, connection_id INTEGER, schema_name TEXT NOT NULL, table_name TEXT NOT NULL, "
+        "event_type INTEGER NOT NULL, pk_values TEXT NOT NULL, pk_hash TEXT NOT NULL, "
+        "changed_columns TEXT, row_before TEXT, row_after TEXT, schema_version INTEGER NOT NULL);"
+        "CREATE INDEX idx_pk ON binlog_events(schema_name, table_name, pk_hash);")
+                    .ok());
+  }
+  std::vector<ChangeRecord> b = {change("7", ChangeType::kInsert, kHour0 + 5),
+                                 change("8", ChangeType::kUpdate, kHour0 + 6)};
+  ASSERT_TRUE(store_->write_batch(b, cp(1)).ok());
+  QueryFilter f = all();
+  f.pk = "8";
+  auto r = store_->query(f);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].changed_columns, std::vector<std::string>{"name"});
+  auto db = sqlite::Db::open(path, false);
+  ASSERT_TRUE(db.ok());
+  auto st = db->prepare("SELECT pk_hash FROM binlog_events WHERE pk_values = '7'");
+  ASSERT_TRUE(st.ok());
+  auto row = st->step();
+  ASSERT_TRUE(row.ok() && row.value());
+  EXPECT_EQ(st->col_text(0), sha256_hex("7"));
 }
 
 TEST_F(SqliteStoreTest, Filters) {
