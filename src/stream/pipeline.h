@@ -40,6 +40,8 @@ struct StreamOptions {
   std::string source_name;            // checkpoint key; "" = host:port
   std::set<std::string> schemas;      // empty: all
   std::set<std::string> tables;       // "db.table"; empty: all
+  // A batch is written when it holds batch_size rows, when the source is
+  // caught up (nothing more has arrived), or checkpoint_interval_s after the last.
   size_t batch_size = 1000;           // rows; a batch never splits a transaction
   double checkpoint_interval_s = 10;  // flush complete transactions at least this often
   // Where to start when the index has no checkpoint for this source (or with
