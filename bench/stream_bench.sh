@@ -14,10 +14,8 @@
 # default 0 = unlimited), TABLES (4), TABLE_SIZE (100000), PROBE_MS (150),
 # STREAM_ARGS (extra `dbtrail stream` flags, e.g. "--batch-size 500"),
 # SKIP_BUILD=1, KEEP_BENCH_DIR=1, DBTRAIL=path.
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
-DBTRAIL=${DBTRAIL:-$ROOT/build/dbtrail}
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DURATION=${DURATION:-60}
 THREADS=${THREADS:-4}
 RATE=${RATE:-0}
@@ -25,13 +23,6 @@ TABLES=${TABLES:-4}
 TABLE_SIZE=${TABLE_SIZE:-100000}
 PROBE_MS=${PROBE_MS:-150}
 STREAM_ARGS=${STREAM_ARGS:-}
-say() { printf -- '-- %s\n' "$*" >&2; }
-
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-  say "building build/dbtrail (RelWithDebInfo)"
-  bash scripts/build.sh --target dbtrail </dev/null >&2
-fi
-[[ -x $DBTRAIL ]] || { echo "bench: $DBTRAIL is missing; run scripts/build.sh" >&2; exit 1; }
 command -v sysbench >/dev/null || { echo "bench: sysbench missing (scripts/setup.sh)" >&2; exit 1; }
 
 DIR=$(mktemp -d /tmp/dbtrail-stream-bench.XXXXXX)
