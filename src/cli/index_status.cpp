@@ -1,17 +1,52 @@
 // `dbtrail status --index LOC`: partitions, last event, checkpoints, files.
 #include <cstdio>
+#include <ctime>
 #include <string>
 
 #include "cli/commands.h"
 #include "cli/index_cli.h"
+#include "cli/source_args.h"
+#include "mysql/binlog_files.h"
 #include "util/time_format.h"
 
 namespace dbtrail::cli {
 
 namespace {
 
-int run_status(const std::string& loc) {
-  auto store = open_index(loc);
+struct StatusArgs {
+  std::string index;
+  SourceArgs source;       // optional: measure each stream's lag against the live source
+  std::string source_name;  // the checkpoint to measure; default host:port of --source-dsn
+};
+
+// How far the checkpoint `c` is behind the live source, as one line.
+Status print_lag(const SourceArgs& a, const index::Checkpoint& c) {
+  auto dsn = source_dsn(a);
+  if (!dsn.ok()) return dsn.error();
+  mysql::ConnectOptions co;
+  DBT_TRY(apply_tls(a, co));
+  auto conn = mysql::Connection::open(*dsn, co);
+  if (!conn.ok()) return conn.error();
+  auto files = mysql::list_binlog_files(**conn);
+  if (!files.ok()) return files.error();
+  if (files->empty()) {
+    return make_error(ErrorCode::kPrerequisite, "the source has no binary logs (log_bin is off)");
+  }
+  const mysql::BinlogFile& head = files->back();
+  auto behind = mysql::bytes_behind(*files, c.binlog_file, c.position);
+  if (!behind.ok()) {
+    std::printf("stream %s: LOST: %s; see `dbtrail stream --reset-checkpoint`\n",
+                c.source.c_str(), behind.error().message.c_str());
+    return {};
+  }
+  std::printf("stream %s: %llu bytes behind the source (at %s:%llu)\n", c.source.c_str(),
+              static_cast<unsigned long long>(*behind), head.name.c_str(),
+              static_cast<unsigned long long>(head.size));
+  return {};
+}
+
+int run_status(const StatusArgs& a) {
+  auto store = open_index(a.index);
   if (!store.ok()) return report(store.error());
   index::Store& s = *store.value();
   auto parts = s.partitions();
@@ -31,10 +66,28 @@ int run_status(const std::string& loc) {
   std::printf("last event: %s\n", events ? iso8601_utc(last).c_str() : "none");
   auto cps = s.checkpoints();
   if (!cps.ok()) return report(cps.error());
+  const int64_t now = std::time(nullptr);
+  std::string measured = a.source_name;
+  if (!a.source.dsn.empty() && measured.empty()) {
+    auto dsn = source_dsn(a.source);
+    if (!dsn.ok()) return report(dsn.error());
+    measured = dsn->host + ":" + std::to_string(dsn->port);
+  }
+  bool found = false;
   for (const auto& c : cps.value()) {
-    std::printf("stream %s: %s:%llu gtid_set=%s updated %s\n", c.source.c_str(),
+    std::printf("stream %s: %s:%llu gtid_set=%s updated %s (%llds ago)\n", c.source.c_str(),
                 c.binlog_file.c_str(), static_cast<unsigned long long>(c.position),
-                c.gtid_set.empty() ? "-" : c.gtid_set.c_str(), iso8601_utc(c.updated_at).c_str());
+                c.gtid_set.empty() ? "-" : c.gtid_set.c_str(), iso8601_utc(c.updated_at).c_str(),
+                static_cast<long long>(now - c.updated_at));
+    if (!a.source.dsn.empty() && c.source == measured) {
+      found = true;
+      if (Status st = print_lag(a.source, c); !st.ok()) return report(st.error());
+    }
+  }
+  if (!a.source.dsn.empty() && !found) {
+    return report(make_error(ErrorCode::kNotFound,
+                             "no stream checkpoint named " + measured +
+                                 " in this index; pass --source-name as `dbtrail stream` had it"));
   }
   auto files = s.file_progress();
   if (files.ok()) {
@@ -69,10 +122,14 @@ int run_status(const std::string& loc) {
 }  // namespace
 
 void add_status_command(CLI::App& app) {
-  auto loc = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("status", "Show partitions, checkpoints, indexed files and schema changes");
-  cmd->add_option("--index", *loc, "Index location: sqlite:/path/to/dir")->required();
-  cmd->callback([loc] { exit_status() = run_status(*loc); });
+  auto a = std::make_shared<StatusArgs>();
+  auto* cmd = app.add_subcommand(
+      "status", "Show partitions, checkpoints, indexed files and schema changes");
+  cmd->add_option("--index", a->index, "Index location: sqlite:/dir or a MySQL DSN")->required();
+  add_source_options(cmd, a->source, /*required=*/false);
+  cmd->add_option("--source-name", a->source_name,
+                  "With --source-dsn: the stream checkpoint to measure (default host:port)");
+  cmd->callback([a] { exit_status() = run_status(*a); });
 }
 
 }  // namespace dbtrail::cli

@@ -23,12 +23,12 @@ Result<mysql::Dsn> source_dsn(const SourceArgs& a) {
   return dsn;
 }
 
-void add_source_options(CLI::App* cmd, SourceArgs& a) {
-  cmd->add_option("--source-dsn", a.dsn,
+void add_source_options(CLI::App* cmd, SourceArgs& a, bool required) {
+  auto* dsn = cmd->add_option("--source-dsn", a.dsn,
                   "Source DSN: mysql://user:pass@host:port/ or user:pass@tcp(host:port)/; leave "
                   "the password out to take it from DBTRAIL_SOURCE_PASSWORD or "
-                  "--source-password-file")
-      ->required();
+                  "--source-password-file");
+  if (required) dsn->required();
   cmd->add_option("--source-password-file", a.password_file,
                   "File holding the source password (keeps it out of the process list)");
   cmd->add_option("--ssl-mode", a.ssl_mode, "disabled|preferred|required|verify-ca|verify-identity")

@@ -22,8 +22,9 @@ struct SourceArgs {
 // newlines dropped; the file keeps the password out of process lists).
 Result<mysql::Dsn> source_dsn(const SourceArgs& a);
 
-// Registers --source-dsn (required), --source-password-file and the TLS flags on `cmd`.
-void add_source_options(CLI::App* cmd, SourceArgs& a);
+// Registers --source-dsn (required unless told), --source-password-file and
+// the TLS flags on `cmd`.
+void add_source_options(CLI::App* cmd, SourceArgs& a, bool required = true);
 
 // Applies the TLS flags to `co`; kInvalidArgument for an unknown --ssl-mode.
 Status apply_tls(const SourceArgs& a, mysql::ConnectOptions& co);
