@@ -5,6 +5,7 @@
 
 #include "schema/ddl.h"
 #include "schema/snapshot_taker.h"
+#include "util/crash_point.h"
 
 namespace dbtrail::stream {
 
@@ -267,6 +268,7 @@ Status SchemaTracker::on_query(const binlog::QueryInfo& q, const std::string& gt
   history_.add({stored.version, file_, q.end_pos, std::move(next)});
   current_ = history_.at(file_, q.end_pos);
   ++created_;
+  crash_point("schema-version-stored");  // tests: a version beyond the checkpoint
   return {};
 }
 
