@@ -95,8 +95,9 @@ Result<Db> Db::open(const std::string& path, bool create, int page_size) {
 }
 
 Result<Db> Db::open_reader(const std::string& path) {
-  // Read-write all the same: a WAL reader needs to map the -shm file.
-  auto d = connect(path, SQLITE_OPEN_READWRITE);
+  // A read-only WAL connection still maps the -shm file read-write (SQLite
+  // 3.22+): it shares the wal-index with the writer, it just cannot write.
+  auto d = connect(path, SQLITE_OPEN_READONLY);
   if (!d.ok()) return d.error();
   sqlite3_db_config(d->db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   return std::move(d.value());
@@ -120,6 +121,15 @@ Result<Stmt> Db::prepare(std::string_view sql) {
     return error("preparing a statement");
   }
   return Stmt(s, db_);
+}
+
+Result<bool> Db::has_column(const char* table, const char* column) {
+  int rc = sqlite3_table_column_metadata(db_, "main", table, column, nullptr, nullptr, nullptr,
+                                         nullptr, nullptr);
+  if (rc == SQLITE_OK) return true;
+  // "no such table/column" is SQLITE_ERROR; reading the schema fails otherwise.
+  if (rc == SQLITE_ERROR) return false;
+  return error("reading the schema");
 }
 
 Error Db::error(std::string_view what) const {
