@@ -13,7 +13,7 @@ PACKAGES=(
   mariadb-server mariadb-client
   clang libclang-rt-14-dev
   openssh-server openssh-client
-  hyperfine sysbench
+  hyperfine sysbench sqlite3
 )
 
 missing=()

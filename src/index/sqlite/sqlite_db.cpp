@@ -2,7 +2,29 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace dbtrail::index::sqlite {
+
+namespace {
+
+// A reader maps each file rather than copying its 64 KiB pages into freshly
+// allocated cache memory: a page of a lookup costs one page fault (the
+// kernel maps the neighbouring page-cache pages with it) instead of sixteen.
+// Partition files are never truncated in place (no vacuum; rotation unlinks
+// them, creation renames), so a mapping never loses pages under a reader.
+constexpr const char* kReaderMmap = "PRAGMA mmap_size=1073741824";
+
+// Process-wide, before SQLite's first use: no page-cache block allocated up
+// front for each connection. SQLite otherwise carves 20 page slots (1.3 MiB
+// with 64 KiB pages) per connection and touches every one; a lookup opening
+// 24 partitions paid ~500 page faults for slots it mostly never used.
+void configure_sqlite() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0); });
+}
+
+}  // namespace
 
 Stmt& Stmt::operator=(Stmt&& o) noexcept {
   if (this != &o) {
@@ -72,6 +94,7 @@ Db& Db::operator=(Db&& o) noexcept {
 Db::~Db() { sqlite3_close_v2(db_); }
 
 Result<Db> Db::connect(const std::string& path, int flags) {
+  configure_sqlite();
   Db d;
   d.path_ = path;
   int rc = sqlite3_open_v2(path.c_str(), &d.db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -95,10 +118,12 @@ Result<Db> Db::open(const std::string& path, bool create, int page_size) {
 }
 
 Result<Db> Db::open_reader(const std::string& path) {
-  // Read-write all the same: a WAL reader needs to map the -shm file.
-  auto d = connect(path, SQLITE_OPEN_READWRITE);
+  // A read-only WAL connection still maps the -shm file read-write (SQLite
+  // 3.22+): it shares the wal-index with the writer, it just cannot write.
+  auto d = connect(path, SQLITE_OPEN_READONLY);
   if (!d.ok()) return d.error();
   sqlite3_db_config(d->db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  DBT_TRY(d->exec(kReaderMmap));
   return std::move(d.value());
 }
 
@@ -120,6 +145,15 @@ Result<Stmt> Db::prepare(std::string_view sql) {
     return error("preparing a statement");
   }
   return Stmt(s, db_);
+}
+
+Result<bool> Db::has_column(const char* table, const char* column) {
+  int rc = sqlite3_table_column_metadata(db_, "main", table, column, nullptr, nullptr, nullptr,
+                                         nullptr, nullptr);
+  if (rc == SQLITE_OK) return true;
+  // "no such table/column" is SQLITE_ERROR; reading the schema fails otherwise.
+  if (rc == SQLITE_ERROR) return false;
+  return error("reading the schema");
 }
 
 Error Db::error(std::string_view what) const {

@@ -67,14 +67,17 @@ class Db {
   // disk when it returns, which the batch protocol relies on (sqlite_store.cpp).
   // page_size > 0: the page size of a file created by this call.
   static Result<Db> open(const std::string& path, bool create, int page_size = 0);
-  // Opens an existing file for reading: no pragmas (WAL is a property of the
+  // Opens an existing file read-only: no pragmas (WAL is a property of the
   // file, set by the writer that created it) and no checkpoint when the last
-  // connection closes, so a query never writes or unlinks the WAL and -shm
-  // files. Only for connections that never write.
+  // connection closes, so a query never writes the database or unlinks its
+  // WAL and -shm files (it creates them if missing, as any WAL reader must).
   static Result<Db> open_reader(const std::string& path);
 
   Status exec(std::string_view sql);
   Result<Stmt> prepare(std::string_view sql);
+  // Whether `table` has `column`. Reads the schema if this connection has
+  // not yet (a later prepare then does not read it again).
+  Result<bool> has_column(const char* table, const char* column);
   bool is_open() const { return db_ != nullptr; }
   const std::string& path() const { return path_; }
   Error error(std::string_view what) const;

@@ -4,7 +4,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -13,7 +12,6 @@
 
 #include "index/json_strings.h"
 #include "index/partition_name.h"
-#include "util/json_writer.h"
 #include "util/sha256.h"
 
 namespace dbtrail::index::sqlite {
@@ -83,20 +81,6 @@ Result<std::vector<T>> select_all(Db& db, std::string_view sql, Read read) {
   }
 }
 
-// Partition names in the directory, sorted by time.
-std::vector<std::pair<int64_t, std::string>> list_partitions(const std::string& dir) {
-  std::vector<std::pair<int64_t, std::string>> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string f = e.path().filename().string();
-    if (f.size() != 15 || f.substr(12) != ".db") continue;
-    std::string name = f.substr(0, 12);
-    if (auto start = parse_partition_name(name)) out.emplace_back(*start, name);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 uint64_t file_bytes(const std::string& path) {
   uint64_t total = 0;
   std::error_code ec;
@@ -133,20 +117,34 @@ Status SqliteStore::init() {
     return make_error(ErrorCode::kIo, "cannot create the index directory " + dir_ + ": " +
                                           ec.message());
   }
-  if (!meta_.is_open()) {
+  if (!meta_.is_open() || meta_reader_) {
     auto db = Db::open(dir_ + "/meta.db", true);
     if (!db.ok()) return db.error();
+    mark_query_ = Stmt();  // prepared on the connection being replaced
     meta_ = std::move(db.value());
+    meta_reader_ = false;
   }
   return meta_.exec(kMetaSchema);
 }
 
 Status SqliteStore::open_meta() {
-  if (meta_.is_open()) return {};
+  if (meta_.is_open() && !meta_reader_) return {};
   if (!fs::exists(dir_ + "/meta.db")) return missing_index(dir_);
   auto db = Db::open(dir_ + "/meta.db", false);
   if (!db.ok()) return db.error();
+  mark_query_ = Stmt();
   meta_ = std::move(db.value());
+  meta_reader_ = false;
+  return {};
+}
+
+Status SqliteStore::open_meta_reader() {
+  if (meta_.is_open()) return {};
+  if (!fs::exists(dir_ + "/meta.db")) return missing_index(dir_);
+  auto db = Db::open_reader(dir_ + "/meta.db");
+  if (!db.ok()) return db.error();
+  meta_ = std::move(db.value());
+  meta_reader_ = true;
   return {};
 }
 
@@ -171,12 +169,17 @@ Status SqliteStore::lock_writer() {
 }
 
 Result<int64_t> SqliteStore::committed_mark() {
-  DBT_TRY(open_meta());
-  auto st = meta_.prepare("SELECT committed_event_id FROM batch_state WHERE id = 1");
-  if (!st.ok()) return st.error();
-  auto r = st->step();
+  DBT_TRY(open_meta_reader());
+  if (!mark_query_.is_ready()) {
+    auto st = meta_.prepare("SELECT committed_event_id FROM batch_state WHERE id = 1");
+    if (!st.ok()) return st.error();
+    mark_query_ = std::move(st.value());
+  }
+  auto r = mark_query_.step();
   if (!r.ok()) return r.error();
-  return r.value() ? st->col_int(0) : int64_t{0};
+  int64_t mark = r.value() ? mark_query_.col_int(0) : 0;
+  mark_query_.reset();  // ends the read transaction: the next call sees a newer mark
+  return mark;
 }
 
 Status SqliteStore::recover_pending() {
@@ -206,9 +209,13 @@ Status SqliteStore::recover_pending() {
       "UPDATE batch_state SET pending_first_id = NULL, pending_partitions = NULL WHERE id = 1");
 }
 
-Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, bool create) {
+Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, bool create,
+                                                       uint64_t inode) {
   auto it = open_.find(name);
-  if (it != open_.end()) return it->second.get();
+  if (it != open_.end()) {
+    if (inode == 0 || it->second->inode == inode) return it->second.get();
+    open_.erase(it);  // replaced (or first seen by a query): reopen, once
+  }
   if (open_.size() >= kMaxOpenPartitions) open_.clear();
   const std::string path = path_of(name);
   if (create && !fs::exists(path)) {
@@ -236,16 +243,15 @@ Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, 
   if (!db.ok()) return db.error();
   auto p = std::make_unique<Partition>();
   p->db = std::move(db.value());
+  p->inode = inode;
   // Keep the hot index pages in memory (64 MiB); fold the WAL back every 256
   // pages (16 MiB of 64 KiB pages).
   if (writer) DBT_TRY(p->db.exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=256;"));
-  {
-    auto v = p->db.prepare("PRAGMA user_version");
-    if (!v.ok()) return v.error();
-    auto r = v->step();
-    if (!r.ok()) return r.error();
-    p->with_pk_hash = r.value() && v->col_int(0) < 2;
-  }
+  // Format 1 is the file with pk_hash. Asking the schema (rather than
+  // user_version) reads it now, in the one read the first query needs anyway.
+  auto hashed = p->db.has_column("binlog_events", "pk_hash");
+  if (!hashed.ok()) return hashed.error();
+  p->with_pk_hash = hashed.value();
   Partition* raw = p.get();
   open_[name] = std::move(p);
   return raw;
@@ -399,7 +405,7 @@ Status SqliteStore::write_file_batch(std::vector<ChangeRecord>& changes, const F
 }
 
 Result<std::vector<Checkpoint>> SqliteStore::checkpoints() {
-  DBT_TRY(open_meta());
+  DBT_TRY(open_meta_reader());
   return select_all<Checkpoint>(
       meta_,
       "SELECT source, binlog_file, position, gtid_set, server_uuid, updated_at FROM stream_state "
@@ -426,7 +432,7 @@ Result<std::optional<Checkpoint>> SqliteStore::load_checkpoint(std::string_view 
 }
 
 Result<std::vector<FileProgress>> SqliteStore::file_progress() {
-  DBT_TRY(open_meta());
+  DBT_TRY(open_meta_reader());
   return select_all<FileProgress>(
       meta_,
       "SELECT binlog_file, file_size, last_position, events_indexed, status, started_at, "
@@ -453,108 +459,18 @@ Result<std::optional<FileProgress>> SqliteStore::load_file_progress(std::string_
   return std::optional<FileProgress>();
 }
 
-Result<std::vector<ChangeRecord>> SqliteStore::query(const QueryFilter& f) {
-  auto mark = committed_mark();
-  if (!mark.ok()) return mark.error();
-  auto parts = list_partitions(dir_);
-  if (f.newest_first) std::reverse(parts.begin(), parts.end());
-
-  std::string sql =
-      "SELECT event_id, binlog_file, start_pos, end_pos, event_timestamp, gtid, connection_id, "
-      "schema_name, table_name, event_type, pk_values, changed_columns, row_before, row_after, "
-      "schema_version FROM binlog_events WHERE event_id <= ?1 AND schema_name = ?2 AND "
-      "table_name = ?3";
-  if (f.pk) sql += " AND pk_values = ?5";
-  if (f.type) sql += " AND event_type = ?6";
-  if (f.gtid) sql += " AND gtid = ?7";
-  if (f.since) sql += " AND event_timestamp >= ?8";
-  if (f.until) sql += " AND event_timestamp <= ?9";
-  if (f.changed_column) {
-    sql += " AND EXISTS (SELECT 1 FROM json_each(changed_columns) WHERE json_each.value = ?10)";
-  }
-  if (f.column_eq) {
-    // A value matches in either image: the row had it before or has it after.
-    sql +=
-        " AND (CAST(json_extract(row_after, ?11) AS TEXT) = ?12 OR "
-        "CAST(json_extract(row_before, ?11) AS TEXT) = ?12)";
-  }
-  sql += f.newest_first ? " ORDER BY event_id DESC" : " ORDER BY event_id ASC";
-  sql += " LIMIT ?13";
-  // Format 1 files index the key's hash, not the key.
-  std::string sql_hashed = sql;
-  if (f.pk) {
-    sql_hashed.replace(sql_hashed.find(" AND pk_values = ?5"), 0, " AND pk_hash = ?4");
-  }
-
-  std::vector<ChangeRecord> out;
-  for (const auto& [start, name] : parts) {
-    if (out.size() >= f.limit) break;
-    if (f.since && start + kPartitionSeconds <= *f.since) continue;
-    if (f.until && start > *f.until) continue;
-    auto p = partition(name, false);
-    if (!p.ok()) return p.error();
-    const bool hashed = p.value()->with_pk_hash;
-    auto st = p.value()->db.prepare(hashed ? sql_hashed : sql);
-    if (!st.ok()) {
-      // A pre-created partition no one wrote to has no table yet only if it
-      // was made by a foreign tool; ours always carry the schema.
-      return st.error();
-    }
-    st->bind(1, mark.value());
-    st->bind(2, std::string_view(f.schema));
-    st->bind(3, std::string_view(f.table));
-    if (f.pk) {
-      if (hashed) st->bind(4, std::string_view(sha256_hex(*f.pk)));
-      st->bind(5, std::string_view(*f.pk));
-    }
-    if (f.type) st->bind(6, int64_t(*f.type));
-    if (f.gtid) st->bind(7, std::string_view(*f.gtid));
-    if (f.since) st->bind(8, *f.since);
-    if (f.until) st->bind(9, *f.until);
-    if (f.changed_column) st->bind(10, std::string_view(*f.changed_column));
-    if (f.column_eq) {
-      std::string path = "$.";
-      JsonWriter::append_escaped(path, f.column_eq->first);
-      st->bind(11, std::string_view(path));
-      st->bind(12, std::string_view(f.column_eq->second));
-    }
-    st->bind(13, int64_t(f.limit - out.size()));
-    for (;;) {
-      auto r = st->step();
-      if (!r.ok()) return r.error();
-      if (!r.value()) break;
-      ChangeRecord c;
-      c.event_id = uint64_t(st->col_int(0));
-      c.binlog_file = st->col_text(1);
-      c.start_pos = uint64_t(st->col_int(2));
-      c.end_pos = uint64_t(st->col_int(3));
-      c.event_time = st->col_int(4);
-      c.gtid = st->col_text(5);
-      if (!st->col_null(6)) c.connection_id = uint64_t(st->col_int(6));
-      c.schema = st->col_text(7);
-      c.table = st->col_text(8);
-      c.type = static_cast<ChangeType>(st->col_int(9));
-      c.pk_values = st->col_text(10);
-      if (!st->col_null(11)) parse_json_string_array(st->col_text(11), c.changed_columns);
-      if (!st->col_null(12)) c.row_before = st->col_text(12);
-      if (!st->col_null(13)) c.row_after = st->col_text(13);
-      c.schema_version = uint32_t(st->col_int(14));
-      out.push_back(std::move(c));
-    }
-  }
-  return out;
-}
-
 Result<std::vector<PartitionInfo>> SqliteStore::partitions() {
   auto mark = committed_mark();
   if (!mark.ok()) return mark.error();
   std::vector<PartitionInfo> out;
-  for (const auto& [start, name] : list_partitions(dir_)) {
+  auto files = list_partition_files(dir_);
+  forget_unlisted(files);
+  for (const auto& [start, name, inode] : files) {
     PartitionInfo info;
     info.name = name;
     info.start = start;
     info.end = start + kPartitionSeconds;
-    auto p = partition(name, false);
+    auto p = partition(name, false, inode);
     if (!p.ok()) return p.error();
     auto st = p.value()->db.prepare(
         "SELECT count(*), max(event_timestamp) FROM binlog_events WHERE event_id <= ?");
@@ -574,7 +490,7 @@ Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
   // Under the writer lock: no writer of ours can be filling a file we unlink.
   DBT_TRY(lock_writer());
   uint32_t dropped = 0;
-  for (const auto& [start, name] : list_partitions(dir_)) {
+  for (const auto& [start, name, inode] : list_partition_files(dir_)) {
     if (start + kPartitionSeconds > cutoff) continue;
     open_.erase(name);
     std::error_code ec;
@@ -712,7 +628,7 @@ Result<bool> SqliteStore::save_schema_change(SchemaChange& change, SchemaSnapsho
 }
 
 Result<std::vector<SchemaChange>> SqliteStore::schema_changes() {
-  DBT_TRY(open_meta());
+  DBT_TRY(open_meta_reader());
   return select_all<SchemaChange>(
       meta_,
       std::string("SELECT ") + kChangeColumns +
@@ -721,7 +637,7 @@ Result<std::vector<SchemaChange>> SqliteStore::schema_changes() {
 }
 
 Result<std::vector<SchemaSnapshot>> SqliteStore::schema_snapshots() {
-  DBT_TRY(open_meta());
+  DBT_TRY(open_meta_reader());
   return select_all<SchemaSnapshot>(
       meta_,
       "SELECT version, taken_at, binlog_file, position, snapshot FROM schema_snapshots ORDER BY "

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "index/sqlite/partition_files.h"
 #include "index/sqlite/sqlite_db.h"
 #include "index/store.h"
 
@@ -63,17 +64,29 @@ class SqliteStore : public Store {
   struct Partition {
     Db db;
     Stmt insert;
+    // Query statements by their SQL: prepared at a partition's first query of
+    // that shape and reset after each use, so a process that queries again
+    // skips opening the file and preparing the statement again.
+    std::map<std::string, Stmt, std::less<>> queries;
+    uint64_t inode = 0;         // the file's when opened for a query; 0 unknown
     bool with_pk_hash = false;  // format 1 (user_version 0): pk_hash column and index
   };
 
-  Status open_meta();
+  Status open_meta();         // for writing: reopens a reader connection as a writer's
+  Status open_meta_reader();  // for reading: any open connection will do
   // Runs `body` in one BEGIN IMMEDIATE transaction of meta.db (rolled back on error).
   Status in_meta_transaction(const std::function<Status()>& body);
   Status insert_snapshot(SchemaSnapshot& s);
   Status lock_writer();
   Status recover_pending();
   Result<int64_t> committed_mark();
-  Result<Partition*> partition(const std::string& name, bool create);
+  // The open connection to a partition, opening it first if needed. `inode`
+  // (from the directory listing, 0 if unknown) differing from the one it was
+  // opened at means the file was replaced: the old connection goes.
+  Result<Partition*> partition(const std::string& name, bool create, uint64_t inode = 0);
+  // Closes connections to partition files no longer in `listed` (dropped by
+  // another process's rotate), so a long-lived reader holds no deleted files.
+  void forget_unlisted(const std::vector<PartitionFile>& listed);
   Status write_rows(std::vector<ChangeRecord>& changes,
                     const std::function<Status()>& commit_in_meta);
   std::string path_of(const std::string& partition) const;
@@ -83,6 +96,8 @@ class SqliteStore : public Store {
 
   std::string dir_;
   Db meta_;
+  bool meta_reader_ = false;  // meta_ is a read-only connection
+  Stmt mark_query_;           // committed_mark's, on meta_; reset after each use
   int lock_fd_ = -1;
   std::map<std::string, std::unique_ptr<Partition>> open_;
   std::function<void(std::string_view)> crash_point_;
