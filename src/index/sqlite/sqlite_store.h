@@ -69,6 +69,7 @@ class SqliteStore : public Store {
     // skips opening the file and preparing the statement again.
     std::map<std::string, Stmt, std::less<>> queries;
     uint64_t inode = 0;         // the file's when opened for a query; 0 unknown
+    uint64_t last_use = 0;      // use_tick_ when last handed out: the LRU one is closed
     bool with_pk_hash = false;  // format 1 (user_version 0): pk_hash column and index
   };
 
@@ -100,6 +101,7 @@ class SqliteStore : public Store {
   Stmt mark_query_;           // committed_mark's, on meta_; reset after each use
   int lock_fd_ = -1;
   std::map<std::string, std::unique_ptr<Partition>> open_;
+  uint64_t use_tick_ = 0;
   std::function<void(std::string_view)> crash_point_;
 };
 

@@ -79,6 +79,20 @@ int deleted_files_open() {
   return n;
 }
 
+// Partition database files (not -wal/-shm) under `dir` this process holds open.
+int partition_files_open(const std::string& dir) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    auto target = std::filesystem::read_symlink(e.path(), ec).string();
+    if (ec || target.rfind(dir, 0) != 0) continue;
+    if (target.size() > 3 && target.compare(target.size() - 3, 3, ".db") == 0 &&
+        target.find("meta") == std::string::npos)
+      ++n;
+  }
+  return n;
+}
+
 class SqliteQueryCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -146,6 +160,18 @@ TEST_F(SqliteQueryCacheTest, DroppedPartitionIsNotKeptOpen) {
   EXPECT_EQ(found(*reader_, by_pk("1")),
             (std::vector<std::string>{"2:1:" + std::to_string(kHour0 + 3600)}));
   EXPECT_EQ(deleted_files_open(), before);
+}
+
+// A stream runs for days: its writer keeps the partitions it wrote last (each
+// with a 64 MiB page cache), not one per hour seen, and still writes to a
+// partition it closed (a late event) correctly.
+TEST_F(SqliteQueryCacheTest, WriterKeepsOnlyItsLatestPartitionsOpen) {
+  for (int h = 0; h < 6; ++h) write({insert(std::to_string(h), kHour0 + h * 3600)}, h + 1);
+  EXPECT_EQ(partition_files_open(dir_.path()), 2);
+  write({insert("late", kHour0 + 10)}, 7);
+  EXPECT_EQ(partition_files_open(dir_.path()), 2);
+  EXPECT_EQ(found(*reader_, by_pk("late")),
+            (std::vector<std::string>{"7:late:" + std::to_string(kHour0 + 10)}));
 }
 
 }  // namespace
