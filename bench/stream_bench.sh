@@ -5,8 +5,8 @@
 #
 # Lag is measured with probes, not binlog timestamps (1 s resolution): every
 # PROBE_MS a side loop inserts (seq, UNIX_TIMESTAMP(NOW(6))) into probe.probe;
-# a watcher polls the index with `dbtrail query` and, for each probe row the
-# first time it is visible, records lag = time the poll returned - ts. So each
+# a watcher looks the next probe up in the index (`dbtrail query --pk`) and,
+# the first time it is visible, records lag = time the lookup returned - ts. So each
 # lag is an upper bound, off by at most one poll (the mean poll time is printed).
 # Memory: VmRSS and VmHWM of the stream process sampled every 0.5 s.
 #
@@ -96,26 +96,31 @@ probe_sleep=$(awk -v ms="$PROBE_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
 ) | root_sql &
 BG_PIDS+=($!)
 
-# Watcher: polls the index; appends "seq ts visible" for each newly visible
-# probe (probes commit in seq order and the index keeps that order, so new
-# rows are those after the ones already seen). Ends when the end marker shows.
+# Watcher: looks up the next probe by primary key (a lookup's cost does not
+# grow with the index, unlike a scan of the probe table) and appends
+# "seq ts visible" when it is there; probes commit in seq order, so the next
+# one is the only one to wait for. Once probes have stopped it also looks for
+# the end marker, and ends when that shows.
 (
-  seen=0 polls=0 poll_us=0
+  next=1 polls=0 poll_us=0
+  probe_row() {
+    "$DBTRAIL" query --index "sqlite:$IDX" --schema probe --table probe --pk "$1" \
+      --format json </dev/null 2>/dev/null |
+      sed -n 's/.*"after":{"seq":\([0-9]*\),"ts":"\{0,1\}\([0-9.]*\).*/\1 \2/p'
+  }
   while :; do
     t1=$EPOCHREALTIME
-    out=$("$DBTRAIL" query --index "sqlite:$IDX" --schema probe --table probe --limit 1000000 \
-      --format json </dev/null 2>/dev/null || true)
+    row=$(probe_row "$next")
     t2=$EPOCHREALTIME
     polls=$((polls + 1))
     poll_us=$((poll_us + ${t2/./} - ${t1/./}))
-    n=$(grep -c . <<<"$out" || true)
-    if ((n > seen)); then
-      tail -n +$((seen + 1)) <<<"$out" |
-        sed -n 's/.*"after":{"seq":\([0-9]*\),"ts":"\{0,1\}\([0-9.]*\).*/\1 \2/p' |
-        awk -v now="$t2" '{ print $1, $2, now }' >>"$DIR/probes.txt"
-      seen=$n
-      if grep -q '^1000000000 ' "$DIR/probes.txt"; then break; fi
+    if [[ -n $row ]]; then
+      echo "$row $t2" >>"$DIR/probes.txt"
+      ((next == 1000000000)) && break
+      next=$((next + 1))
+      continue
     fi
+    [[ -e $DIR/stop-probes ]] && next=1000000000
     sleep 0.02
   done
   echo "$polls $poll_us" >"$DIR/polls.txt"

@@ -17,6 +17,7 @@
 
 #include "index/sqlite/sqlite_store.h"
 #include "temp_dir.h"
+#include "test_checkpoint.h"
 
 namespace dbtrail::index {
 namespace {
@@ -40,13 +41,7 @@ std::vector<ChangeRecord> batch(uint64_t k) {
   return out;
 }
 
-Checkpoint cp(uint64_t k) {
-  Checkpoint c;
-  c.source = "s";
-  c.binlog_file = "mysql-bin.000001";
-  c.position = k;
-  return c;
-}
+Checkpoint cp(uint64_t k) { return testing::checkpoint_at(k, "s"); }
 
 // Committed batches according to the checkpoint; checks the rows agree.
 uint64_t verify(const std::string& dir) {

@@ -11,6 +11,7 @@
 #include "index/partition_name.h"
 #include "index/store.h"
 #include "temp_dir.h"
+#include "test_checkpoint.h"
 
 namespace dbtrail::index {
 namespace {
@@ -31,13 +32,7 @@ ChangeRecord insert(std::string pk, int64_t t) {
   return c;
 }
 
-Checkpoint cp(uint64_t pos) {
-  Checkpoint c;
-  c.source = "src1";
-  c.binlog_file = "mysql-bin.000001";
-  c.position = pos;
-  return c;
-}
+Checkpoint cp(uint64_t pos) { return testing::checkpoint_at(pos); }
 
 QueryFilter by_pk(std::string pk) {
   QueryFilter f;

@@ -10,6 +10,7 @@
 #include "index/store.h"
 #include "schema_changes_contract.h"
 #include "temp_dir.h"
+#include "test_checkpoint.h"
 #include "util/sha256.h"
 
 namespace dbtrail::index {
@@ -37,10 +38,7 @@ ChangeRecord change(std::string pk, ChangeType type, int64_t t, std::string tabl
 }
 
 Checkpoint cp(uint64_t pos) {
-  Checkpoint c;
-  c.source = "src1";
-  c.binlog_file = "mysql-bin.000001";
-  c.position = pos;
+  Checkpoint c = testing::checkpoint_at(pos);
   c.gtid_set = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-" + std::to_string(pos);
   return c;
 }
