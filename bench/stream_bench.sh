@@ -136,7 +136,7 @@ LOAD_START=$EPOCHREALTIME
 LOAD_END=$EPOCHREALTIME
 touch "$DIR/stop-probes"
 say "load done; waiting for the end marker probe to reach the index"
-for ((i = 0; i < 600; i++)); do  # up to 60 s: a partial batch waits for --checkpoint (10 s)
+for ((i = 0; i < 600; i++)); do  # up to 60 s
   kill -0 "$WATCHER_PID" 2>/dev/null || break
   sleep 0.1
 done
