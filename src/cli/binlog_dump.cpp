@@ -13,6 +13,7 @@
 #include "cli/change_printer.h"
 #include "cli/commands.h"
 #include "cli/source_args.h"
+#include "mysql/binlog_files.h"
 #include "mysql/connection.h"
 #include "stream/binlog_source.h"
 
@@ -42,14 +43,14 @@ int fail(const Error& e) {
 Result<std::string> oldest_binlog(const mysql::Dsn& dsn, const mysql::ConnectOptions& co) {
   auto c = mysql::Connection::open(dsn, co);
   if (!c.ok()) return c.error();
-  auto rows = (*c)->query("SHOW BINARY LOGS");
-  if (!rows.ok()) return rows.error();
-  if (rows->empty() || !(*rows)[0][0]) {
+  auto files = mysql::list_binlog_files(**c);
+  if (!files.ok()) return files.error();
+  if (files->empty()) {
     return make_error(ErrorCode::kNotFound,
                       "the source lists no binary logs (SHOW BINARY LOGS is empty): is log_bin ON? "
                       "run dbtrail check");
   }
-  return *(*rows)[0][0];
+  return files->front().name;
 }
 
 int run_dump(const DumpArgs& a) {

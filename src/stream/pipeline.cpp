@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "binlog/decoder.h"
+#include "mysql/binlog_files.h"
 #include "schema/snapshot_taker.h"
 #include "stream/binlog_source.h"
 #include "stream/change_builder.h"
@@ -74,15 +75,6 @@ Result<Position> current_position(mysql::Connection& c, bool mariadb) {
   for (char ch : *g)
     if (ch != '\n') p.gtid_set += ch;
   return p;
-}
-
-Result<std::vector<std::string>> binary_logs(mysql::Connection& c) {
-  auto rows = c.query("SHOW BINARY LOGS");
-  if (!rows.ok()) return rows.error();
-  std::vector<std::string> out;
-  for (const auto& r : *rows)
-    if (!r.empty() && r[0]) out.push_back(*r[0]);
-  return out;
 }
 
 std::string describe(const index::Checkpoint& cp) {
@@ -499,12 +491,12 @@ class Pipeline {
   }
 
   Status check_not_purged(mysql::Connection& c, const index::Checkpoint& cp) const {
-    auto logs = binary_logs(c);
+    auto logs = mysql::list_binlog_files(c);
     if (!logs.ok()) return logs.error();
     for (const auto& f : *logs)
-      if (f == cp.binlog_file) return {};
+      if (f.name == cp.binlog_file) return {};
     return purged_error(cp, make_error(ErrorCode::kNotFound, "not in SHOW BINARY LOGS"),
-                        logs->empty() ? "(none)" : logs->front());
+                        logs->empty() ? "(none)" : logs->front().name);
   }
 
   Error purged_error(const index::Checkpoint& cp, const Error& why,
@@ -512,7 +504,7 @@ class Pipeline {
     std::string old = oldest;
     if (old.empty()) {
       if (auto c = mysql::Connection::open(o_.dsn, o_.connect); c.ok()) {
-        if (auto l = binary_logs(**c); l.ok() && !l->empty()) old = l->front();
+        if (auto l = mysql::list_binlog_files(**c); l.ok() && !l->empty()) old = l->front().name;
       }
     }
     return make_error(ErrorCode::kNotFound,
