@@ -279,9 +279,16 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
 
   // Rows per partition, in event-id order within each.
   std::map<std::string, std::vector<size_t>> by_partition;
+  std::vector<size_t>* rows_of_hour = nullptr;  // consecutive rows share an hour:
+  int64_t hour = 0;                             // one name per hour, not per row
   for (size_t i = 0; i < changes.size(); ++i) {
     changes[i].event_id = uint64_t(next + int64_t(i));
-    by_partition[partition_name(changes[i].event_time)].push_back(i);
+    const int64_t h = partition_start(changes[i].event_time);
+    if (rows_of_hour == nullptr || h != hour) {
+      rows_of_hour = &by_partition[partition_name(h)];
+      hour = h;
+    }
+    rows_of_hour->push_back(i);
   }
   const int64_t last = next + int64_t(changes.size()) - 1;
 
