@@ -152,6 +152,22 @@ Result<Stmt> Db::prepare(std::string_view sql) {
   return Stmt(s, db_);
 }
 
+Status Db::checkpoint() {
+  int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK) return error("checkpointing the WAL");
+  return {};
+}
+
+void Db::track_wal_frames(int* frames) {
+  sqlite3_wal_hook(
+      db_,
+      [](void* arg, sqlite3*, const char*, int n) {
+        *static_cast<int*>(arg) = n;
+        return SQLITE_OK;
+      },
+      frames);
+}
+
 Result<bool> Db::has_column(const char* table, const char* column) {
   int rc = sqlite3_table_column_metadata(db_, "main", table, column, nullptr, nullptr, nullptr,
                                          nullptr, nullptr);

@@ -78,6 +78,12 @@ class Db {
   // Whether `table` has `column`. Reads the schema if this connection has
   // not yet (a later prepare then does not read it again).
   Result<bool> has_column(const char* table, const char* column);
+  // PASSIVE checkpoint: copies the WAL frames no reader needs into the
+  // database, without waiting for (or blocking) the writer or readers.
+  Status checkpoint();
+  // After each commit, stores the number of frames in the WAL at `*frames`.
+  // This replaces SQLite's automatic checkpoint: the owner decides when.
+  void track_wal_frames(int* frames);
   bool is_open() const { return db_ != nullptr; }
   const std::string& path() const { return path_; }
   Error error(std::string_view what) const;

@@ -68,6 +68,12 @@ constexpr size_t kMaxWriterPartitions = 2;
 // (Measured on the 1M-event bench: 4 KiB pages 9.8 s CPU and 674 B/event,
 // 64 KiB 7.1 s and 617 B/event.) Only new files; older ones keep theirs.
 constexpr int kPartitionPageSize = 65536;
+// A writer's WAL goes to the checkpointer at 256 frames (16 MiB of 64 KiB
+// pages). When the writer commits faster than it is copied, the WAL cannot
+// start over and grows: at 4096 frames (256 MiB) the writer folds it back
+// itself before its next transaction.
+constexpr int kCheckpointFrames = 256;
+constexpr int kMaxWalFrames = 4096;
 
 int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
 
@@ -103,10 +109,12 @@ Error missing_index(const std::string& dir) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::string dir) : dir_(std::move(dir)) {}
+SqliteStore::SqliteStore(std::string dir)
+    : dir_(std::move(dir)), checkpoint_frames_(kCheckpointFrames), max_wal_frames_(kMaxWalFrames) {}
 
 SqliteStore::~SqliteStore() {
   open_.clear();
+  checkpointer_.reset();  // after the writer's connections: its own are the last
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -168,6 +176,7 @@ Status SqliteStore::lock_writer() {
   lock_fd_ = fd;
   // Partitions opened for reading before the lock are reopened as a writer's.
   open_.clear();
+  checkpointer_ = std::make_unique<Checkpointer>();
   // We are the only writer now: whatever a crashed writer left half-done goes.
   return recover_pending();
 }
@@ -221,7 +230,7 @@ Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, 
       it->second->last_use = ++use_tick_;
       return it->second.get();
     }
-    open_.erase(it);  // replaced (or first seen by a query): reopen, once
+    close_partition(it);  // replaced (or first seen by a query): reopen, once
   }
   // Without the writer lock this process only reads (query, status): the
   // cheaper reader connection, a handful of system calls fewer per partition
@@ -231,7 +240,7 @@ Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, 
     auto lru = open_.begin();
     for (auto o = open_.begin(); o != open_.end(); ++o)
       if (o->second->last_use < lru->second->last_use) lru = o;
-    open_.erase(lru);
+    close_partition(lru);
   }
   const std::string path = path_of(name);
   if (create && !fs::exists(path)) {
@@ -257,9 +266,12 @@ Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, 
   p->db = std::move(db.value());
   p->inode = inode;
   p->last_use = ++use_tick_;
-  // Keep the hot index pages in memory (64 MiB); fold the WAL back every 256
-  // pages (16 MiB of 64 KiB pages).
-  if (writer) DBT_TRY(p->db.exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=256;"));
+  // Keep the hot index pages in memory (64 MiB); the checkpointer folds the
+  // WAL back (fold_wal).
+  if (writer) {
+    DBT_TRY(p->db.exec("PRAGMA cache_size=-65536"));
+    p->db.track_wal_frames(&p->wal_frames);
+  }
   // Format 1 is the file with pk_hash. Asking the schema (rather than
   // user_version) reads it now, in the one read the first query needs anyway.
   auto hashed = p->db.has_column("binlog_events", "pk_hash");
@@ -270,9 +282,28 @@ Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, 
   return raw;
 }
 
+SqliteStore::OpenPartitions::iterator SqliteStore::close_partition(OpenPartitions::iterator it) {
+  const std::string path = path_of(it->first);
+  auto next = open_.erase(it);
+  if (checkpointer_) checkpointer_->forget(path);
+  return next;
+}
+
+Status SqliteStore::fold_wal(const std::string& name, Partition& part) {
+  if (part.wal_frames < checkpoint_frames_ && part.wal_frames < max_wal_frames_) return {};
+  const std::string path = path_of(name);
+  if (part.wal_frames < max_wal_frames_) {
+    checkpointer_->request(path);
+    return {};
+  }
+  checkpointer_->wait_idle(path);
+  return part.db.checkpoint();
+}
+
 Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
                                const std::function<Status()>& commit_in_meta) {
   DBT_TRY(lock_writer());
+  DBT_TRY(checkpointer_->take_error());
   auto mark = committed_mark();
   if (!mark.ok()) return mark.error();
   int64_t next = mark.value() + 1;
@@ -360,6 +391,7 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
         if (Status s = ins.run(); !s.ok()) return undo(s.error());
       }
       if (Status s = part.db.exec("COMMIT"); !s.ok()) return undo(s.error());
+      if (Status s = fold_wal(name, part); !s.ok()) return undo(s.error());
       at("partition");
     }
   }
@@ -512,7 +544,7 @@ Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
   uint32_t dropped = 0;
   for (const auto& [start, name, inode] : list_partition_files(dir_)) {
     if (start + kPartitionSeconds > cutoff) continue;
-    open_.erase(name);
+    if (auto it = open_.find(name); it != open_.end()) close_partition(it);
     std::error_code ec;
     std::string path = path_of(name);
     for (const char* suffix : {"-wal", "-shm"}) fs::remove(path + suffix, ec);

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "index/sqlite/checkpointer.h"
 #include "index/sqlite/partition_files.h"
 #include "index/sqlite/sqlite_db.h"
 #include "index/store.h"
@@ -59,6 +60,12 @@ class SqliteStore : public Store {
   void set_crash_point_for_testing(std::function<void(std::string_view)> fn) {
     crash_point_ = std::move(fn);
   }
+  // Tests only: WAL frames at which a partition goes to the checkpointer, and
+  // at which the writer folds it back itself (sqlite_store.cpp's defaults).
+  void set_wal_limits_for_testing(int checkpoint_frames, int max_frames) {
+    checkpoint_frames_ = checkpoint_frames;
+    max_wal_frames_ = max_frames;
+  }
 
  private:
   struct Partition {
@@ -71,7 +78,9 @@ class SqliteStore : public Store {
     uint64_t inode = 0;         // the file's when opened for a query; 0 unknown
     uint64_t last_use = 0;      // use_tick_ when last handed out: the LRU one is closed
     bool with_pk_hash = false;  // format 1 (user_version 0): pk_hash column and index
+    int wal_frames = 0;         // a writer's: frames in the WAL after its last commit
   };
+  using OpenPartitions = std::map<std::string, std::unique_ptr<Partition>>;
 
   Status open_meta();         // for writing: reopens a reader connection as a writer's
   Status open_meta_reader();  // for reading: any open connection will do
@@ -88,6 +97,12 @@ class SqliteStore : public Store {
   // Closes connections to partition files no longer in `listed` (dropped by
   // another process's rotate), so a long-lived reader holds no deleted files.
   void forget_unlisted(const std::vector<PartitionFile>& listed);
+  // Closes a partition connection (and the checkpointer's to the same file);
+  // the iterator after it.
+  OpenPartitions::iterator close_partition(OpenPartitions::iterator it);
+  // After a partition commit: hands the WAL to the checkpointer once it holds
+  // enough frames, or folds it back right here when it has grown too long.
+  Status fold_wal(const std::string& name, Partition& part);
   Status write_rows(std::vector<ChangeRecord>& changes,
                     const std::function<Status()>& commit_in_meta);
   std::string path_of(const std::string& partition) const;
@@ -100,7 +115,10 @@ class SqliteStore : public Store {
   bool meta_reader_ = false;  // meta_ is a read-only connection
   Stmt mark_query_;           // committed_mark's, on meta_; reset after each use
   int lock_fd_ = -1;
-  std::map<std::string, std::unique_ptr<Partition>> open_;
+  OpenPartitions open_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // a writer's only
+  int checkpoint_frames_;
+  int max_wal_frames_;
   uint64_t use_tick_ = 0;
   std::function<void(std::string_view)> crash_point_;
 };

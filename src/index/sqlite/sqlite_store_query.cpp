@@ -107,7 +107,7 @@ void SqliteStore::forget_unlisted(const std::vector<PartitionFile>& listed) {
   for (auto it = open_.begin(); it != open_.end();) {
     bool found = std::any_of(listed.begin(), listed.end(),
                              [&](const PartitionFile& f) { return f.name == it->first; });
-    it = found ? std::next(it) : open_.erase(it);
+    it = found ? std::next(it) : close_partition(it);
   }
 }
 
