@@ -397,6 +397,18 @@ class Pipeline {
       if (!t.ok()) return t.error();
     }
     schema_ = std::move(t.value());
+    schema_->set_reconnect([this]() -> mysql::Connection* {
+      auto l = mysql::Connection::open(o_.dsn, o_.connect);
+      if (!l.ok()) {
+        log("cannot reopen the table lookup connection: " + l.error().message +
+            "; DDL is described from its text alone");
+        live_.reset();
+        return nullptr;
+      }
+      log("reopened the table lookup connection");
+      live_ = std::move(l.value());
+      return live_.get();
+    });
     schema_->set_filter(
         [this](const std::string& db, const std::string& table) { return wanted(db, table); });
     return {};

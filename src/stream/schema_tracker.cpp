@@ -25,6 +25,20 @@ Result<std::unique_ptr<SchemaTracker>> SchemaTracker::load(index::Store& store,
   return t;
 }
 
+std::optional<schema::Table> SchemaTracker::lookup_table(const std::string& db,
+                                                         const std::string& table) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!live_ && reopen_) live_ = reopen_();
+    if (!live_) return std::nullopt;
+    auto t = schema::load_table(*live_, db, table);
+    if (t.ok()) return std::move(t.value());
+    // kNotFound: the table is gone again (an old binlog); nothing to ask.
+    if (t.error().code != ErrorCode::kConnection || !reopen_) return std::nullopt;
+    live_ = nullptr;  // dead: reopen once and ask again
+  }
+  return std::nullopt;
+}
+
 void SchemaTracker::move_to(const std::string& file, uint64_t pos) {
   file_ = file;
   current_ = history_.at(file, pos);
@@ -235,17 +249,15 @@ Status SchemaTracker::on_query(const binlog::QueryInfo& q, const std::string& gt
   schema::Snapshot next = base->snapshot;
   fx = schema::apply_ddl(next, q.sql, q.schema);
   if (!fx) return {};
-  if (live_) {
-    for (const auto& ref : fx->tables) {
-      auto live = schema::load_table(*live_, ref.schema, ref.table);
-      if (!live.ok()) continue;
-      const schema::Table* derived = next.find(ref.schema, ref.table);
-      // The live table may have changed again since this DDL (old binlogs):
-      // only a table with the derived columns, or one the text could not
-      // derive, is taken from it.
-      if (!fx->complete || !derived || same_names(*derived, live.value())) {
-        next.tables[{ref.schema, ref.table}] = std::move(live.value());
-      }
+  for (const auto& ref : fx->tables) {
+    auto live = lookup_table(ref.schema, ref.table);
+    if (!live) continue;
+    const schema::Table* derived = next.find(ref.schema, ref.table);
+    // The live table may have changed again since this DDL (old binlogs):
+    // only a table with the derived columns, or one the text could not
+    // derive, is taken from it.
+    if (!fx->complete || !derived || same_names(*derived, *live)) {
+      next.tables[{ref.schema, ref.table}] = std::move(*live);
     }
   }
   schema::Change ch;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -40,6 +41,12 @@ class SchemaTracker {
   void move_to(const std::string& file, uint64_t pos);
   const std::string& file() const { return file_; }
 
+  // How to open a new lookup connection when the one in use has died (the
+  // source restarted, or the server closed it after wait_timeout of a long
+  // quiet stream): returns it, or null when the source cannot be reached.
+  // Without it a dead lookup connection stays dead.
+  void set_reconnect(std::function<mysql::Connection*()> reopen) { reopen_ = std::move(reopen); }
+
   // Only DDL touching a table this accepts (by its name before or after the
   // statement) makes a version; default: every table.
   void set_filter(std::function<bool(const std::string& schema, const std::string& table)> f) {
@@ -63,9 +70,13 @@ class SchemaTracker {
 
  private:
   SchemaTracker(index::Store& store, mysql::Connection* live) : store_(store), live_(live) {}
+  // The table as the source has it now; nullopt when it cannot say (gone, or
+  // no connection even after reopening once).
+  std::optional<schema::Table> lookup_table(const std::string& db, const std::string& table);
 
   index::Store& store_;
   mysql::Connection* live_;
+  std::function<mysql::Connection*()> reopen_;
   schema::History history_;
   const schema::Version* current_ = nullptr;
   std::string file_;

@@ -6,7 +6,7 @@
 // DDL mid-stream, a graceful stop (SIGTERM) with resume, a source restarted
 // in place, and a source writing binlog_row_metadata=MINIMAL through a
 // sequence of DDL with SIGKILLs in it: every row named with the columns it
-// had when written.
+// had when written, also after its table lookup connection was killed.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -477,6 +477,44 @@ TEST_F(MinimalMetadataStreamTest, DdlMidStreamNamesEveryRowAsWrittenAcrossSigkil
   EXPECT_NE(out.find("schema changes: " + std::to_string(ddls_.size())), std::string::npos)
       << out;
   EXPECT_NE(out.find("RENAME shop.b2 -> version"), std::string::npos) << out;
+}
+
+// The stream's table lookup connection (asked for tables a DDL's text cannot
+// describe, like CREATE TABLE ... LIKE a table outside --schemas) dies while
+// the stream runs: the source restarted, or wait_timeout closed it on a quiet
+// stream. The next such DDL must reopen it, not name the new table's rows by
+// number.
+TEST_F(MinimalMetadataStreamTest, DeadTableLookupConnectionIsReopened) {
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE DATABASE other");  // not in the stream's snapshot (--schemas shop)
+  exec(*admin_, "CREATE TABLE other.t (k INT PRIMARY KEY, v VARCHAR(20))");
+  pass_start_ = false;
+  pid_t pid = spawn("200ms");
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  // Every connection of the stream's user but the binlog dump: the lookup one.
+  auto lookups = admin_->query("SELECT id FROM information_schema.processlist WHERE user = '" +
+                               sb_.user() + "' AND command NOT LIKE 'Binlog Dump%'");
+  ASSERT_TRUE(lookups.ok()) << lookups.error().message;
+  ASSERT_EQ(lookups->size(), 1u) << "expected the stream's one table lookup connection";
+  exec(*admin_, "KILL " + *(*lookups)[0][0]);
+
+  ddl("CREATE TABLE shop.c LIKE other.t", "CREATE", "c");
+  write("INSERT INTO shop.c VALUES (7, 'seven')", {ins("c", "7", R"({"k":7,"v":"seven"})")});
+  ASSERT_TRUE(caught_up(60)) << log_text();
+  EXPECT_EQ(WEXITSTATUS(stop(pid, SIGTERM)), 0) << log_text();
+  EXPECT_NE(log_text().find("reopened the table lookup connection"), std::string::npos)
+      << log_text();
+
+  auto store = index::open_store(loc_);
+  ASSERT_TRUE(store.ok());
+  index::QueryFilter f;
+  f.schema = "shop";
+  f.table = "c";
+  auto got = (*store)->query(f);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].pk_values, "7");
+  EXPECT_EQ((*got)[0].row_after, written_.back().after) << log_text();
 }
 
 }  // namespace
