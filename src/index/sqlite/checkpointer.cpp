@@ -26,6 +26,11 @@ void Checkpointer::wait_idle(const std::string& path) {
   cv_.wait(l, [&] { return running_ != path && !asked_.count(path); });
 }
 
+void Checkpointer::wait_all_idle() {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [&] { return running_.empty() && asked_.empty(); });
+}
+
 void Checkpointer::forget(const std::string& path) {
   {
     std::lock_guard<std::mutex> l(mu_);

@@ -34,6 +34,8 @@ class Checkpointer {
   void request(const std::string& path);
   // Waits until no checkpoint of `path` is asked for or running.
   void wait_idle(const std::string& path);
+  // Waits until no checkpoint at all is asked for or running.
+  void wait_all_idle();
   // Waits as wait_idle, then closes this thread's connection to `path`: the
   // writer closed its own, so this last one folds the WAL back and removes it.
   void forget(const std::string& path);

@@ -66,6 +66,10 @@ class SqliteStore : public Store {
     checkpoint_frames_ = checkpoint_frames;
     max_wal_frames_ = max_frames;
   }
+  // Tests only: returns once the checkpointer has nothing asked or running.
+  void wait_for_checkpoints_for_testing() {
+    if (checkpointer_) checkpointer_->wait_all_idle();
+  }
 
  private:
   struct Partition {
