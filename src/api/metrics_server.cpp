@@ -12,7 +12,7 @@
 #include <cstring>
 #include <thread>
 
-#include "api/prometheus_text.h"
+#include "util/prometheus_text.h"
 
 namespace dbtrail::api {
 

@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "api/metrics_server.h"
-#include "api/stream_metrics_page.h"
 #include "cli/commands.h"
 #include "cli/source_args.h"
 #include "index/store.h"
 #include "mysql/connection.h"
 #include "stream/pipeline.h"
+#include "stream/stream_metrics_page.h"
 
 namespace dbtrail::cli {
 namespace {
@@ -103,7 +103,7 @@ int run(const StreamArgs& a) {
     auto addr = api::parse_listen_address(a.metrics_addr, "--metrics-addr");
     if (!addr.ok()) return fail(addr.error());
     auto server = api::MetricsServer::start(
-        *addr, [&metrics] { return api::render_stream_metrics(metrics); });
+        *addr, [&metrics] { return stream::render_stream_metrics(metrics); });
     if (!server.ok()) return fail(server.error());
     metrics_server = std::move(*server);
     o.metrics = &metrics;

@@ -1,11 +1,11 @@
-#include "api/stream_metrics_page.h"
+#include "stream/stream_metrics_page.h"
 
 #include <limits>
 
-namespace dbtrail::api {
+namespace dbtrail::stream {
 namespace {
 
-constexpr auto kRelaxed = stream::StreamMetrics::kRelaxed;
+constexpr auto kRelaxed = StreamMetrics::kRelaxed;
 
 MetricFamily counter(std::string name, std::string help, const std::atomic<uint64_t>& value) {
   return {std::move(name), std::move(help), MetricType::kCounter, {{{}, value.load(kRelaxed)}}};
@@ -23,7 +23,7 @@ double unix_seconds(const std::atomic<int64_t>& t) {
 
 }  // namespace
 
-std::vector<MetricFamily> stream_metric_families(const stream::StreamMetrics& m, int64_t now_ms) {
+std::vector<MetricFamily> stream_metric_families(const StreamMetrics& m, int64_t now_ms) {
   std::vector<MetricFamily> out;
   out.push_back(counter("dbtrail_stream_events_received_total",
                         "Binlog events read from the source (heartbeats excluded; events read "
@@ -46,20 +46,20 @@ std::vector<MetricFamily> stream_metric_families(const stream::StreamMetrics& m,
                       "checkpoint); all but connection stop the stream.",
                       MetricType::kCounter,
                       {}};
-  for (size_t k = 0; k < stream::kStreamErrorKinds; ++k) {
-    auto kind = static_cast<stream::StreamError>(k);
-    errors.samples.push_back({{{"kind", stream::stream_error_name(kind)}}, m.errors_of(kind)});
+  for (size_t k = 0; k < kStreamErrorKinds; ++k) {
+    auto kind = static_cast<StreamError>(k);
+    errors.samples.push_back({{{"kind", stream_error_name(kind)}}, m.errors_of(kind)});
   }
   out.push_back(std::move(errors));
   out.push_back(gauge("dbtrail_stream_checkpoint_age_seconds",
                       "Seconds since the last durable checkpoint was written (grows while the "
                       "source is idle); NaN before the first.",
-                      stream::checkpoint_age_seconds(m, now_ms)));
+                      checkpoint_age_seconds(m, now_ms)));
   out.push_back(gauge("dbtrail_stream_replication_lag_seconds",
                       "Seconds the indexed position is behind the source: now minus the source "
                       "time of the oldest event not yet durable, 0 when caught up at a "
                       "heartbeat; NaN until the source is heard (docs/metrics.md).",
-                      stream::replication_lag_seconds(m, now_ms)));
+                      replication_lag_seconds(m, now_ms)));
   out.push_back(gauge("dbtrail_stream_last_event_timestamp_seconds",
                       "Source time (binlog header, unix seconds) of the newest event read; NaN "
                       "before the first.",
@@ -67,8 +67,8 @@ std::vector<MetricFamily> stream_metric_families(const stream::StreamMetrics& m,
   return out;
 }
 
-std::string render_stream_metrics(const stream::StreamMetrics& m) {
-  return render_prometheus(stream_metric_families(m, stream::unix_now_ms()));
+std::string render_stream_metrics(const StreamMetrics& m) {
+  return render_prometheus(stream_metric_families(m, unix_now_ms()));
 }
 
-}  // namespace dbtrail::api
+}  // namespace dbtrail::stream

@@ -1,9 +1,9 @@
-#include "api/prometheus_text.h"
+#include "util/prometheus_text.h"
 
 #include <charconv>
 #include <cmath>
 
-namespace dbtrail::api {
+namespace dbtrail {
 namespace {
 
 // Help text escapes only backslash and newline; label values also the
@@ -79,4 +79,4 @@ bool valid_metric_name(const std::string& name) {
   return true;
 }
 
-}  // namespace dbtrail::api
+}  // namespace dbtrail

@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-namespace dbtrail::api {
+namespace dbtrail {
 
 // The Content-Type header of a rendered page.
 inline constexpr const char* kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -38,4 +38,4 @@ std::string render_prometheus(const std::vector<MetricFamily>& families);
 // True if `name` may be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*).
 bool valid_metric_name(const std::string& name);
 
-}  // namespace dbtrail::api
+}  // namespace dbtrail

@@ -8,9 +8,9 @@
 #include <atomic>
 #include <thread>
 
-#include "api/prometheus_text.h"
-#include "api/stream_metrics_page.h"
 #include "stream/stream_metrics.h"
+#include "stream/stream_metrics_page.h"
+#include "util/prometheus_text.h"
 
 namespace dbtrail::api {
 namespace {
@@ -87,7 +87,7 @@ TEST(MetricsServer, StopsRightAfterStarting) {
 
 TEST(MetricsServer, ScrapesWhileTheCountersMove) {
   stream::StreamMetrics m;
-  auto s = MetricsServer::start({"127.0.0.1", 0}, [&m] { return render_stream_metrics(m); });
+  auto s = MetricsServer::start({"127.0.0.1", 0}, [&m] { return stream::render_stream_metrics(m); });
   ASSERT_TRUE(s.ok()) << s.error().message;
   std::atomic<bool> stop{false};
   std::thread writer([&] {

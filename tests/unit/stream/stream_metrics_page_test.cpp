@@ -1,4 +1,4 @@
-#include "api/stream_metrics_page.h"
+#include "stream/stream_metrics_page.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-namespace dbtrail::api {
+namespace dbtrail::stream {
 namespace {
 
 // name + labels -> the family it is in.
@@ -25,7 +25,7 @@ double single(const MetricFamily& f) {
 }
 
 TEST(StreamMetricsPage, NamesFollowPrometheusConventions) {
-  stream::StreamMetrics m;
+  StreamMetrics m;
   auto fs = stream_metric_families(m, 0);
   std::set<std::string> seen;
   for (const auto& f : fs) {
@@ -40,7 +40,7 @@ TEST(StreamMetricsPage, NamesFollowPrometheusConventions) {
 }
 
 TEST(StreamMetricsPage, ReportsTheCountersAndGaugesItIsGiven) {
-  stream::StreamMetrics m;
+  StreamMetrics m;
   m.events_received = 400;
   m.rows_indexed = 100;
   m.batches_committed = 3;
@@ -75,7 +75,7 @@ TEST(StreamMetricsPage, ReportsTheCountersAndGaugesItIsGiven) {
 }
 
 TEST(StreamMetricsPage, UnknownTimesAreNaNNotZero) {
-  stream::StreamMetrics m;
+  StreamMetrics m;
   std::string text = render_prometheus(stream_metric_families(m, 123'456));
   for (const char* line : {"\ndbtrail_stream_checkpoint_age_seconds NaN\n",
                            "\ndbtrail_stream_replication_lag_seconds NaN\n",
@@ -84,4 +84,4 @@ TEST(StreamMetricsPage, UnknownTimesAreNaNNotZero) {
 }
 
 }  // namespace
-}  // namespace dbtrail::api
+}  // namespace dbtrail::stream

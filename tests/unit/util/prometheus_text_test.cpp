@@ -1,11 +1,11 @@
-#include "api/prometheus_text.h"
+#include "util/prometheus_text.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
-namespace dbtrail::api {
+namespace dbtrail {
 namespace {
 
 TEST(PrometheusText, CounterWithHelpTypeAndExactValue) {
@@ -64,4 +64,4 @@ TEST(PrometheusText, MetricNames) {
 }
 
 }  // namespace
-}  // namespace dbtrail::api
+}  // namespace dbtrail
