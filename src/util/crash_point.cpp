@@ -25,12 +25,21 @@ Armed parse_env() {
   return a;
 }
 
+Armed& armed() {
+  static Armed a = parse_env();
+  return a;
+}
+
 }  // namespace
 
 void crash_point(const char* name) {
-  static Armed armed = parse_env();
-  if (armed.name.empty() || armed.name != name) return;
-  if (--armed.remaining == 0) std::raise(SIGKILL);
+  Armed& a = armed();
+  if (a.name.empty() || a.name != name) return;
+  if (--a.remaining == 0) std::raise(SIGKILL);
+}
+
+void arm_crash_point(std::string name, long nth) {
+  armed() = Armed{std::move(name), nth < 1 ? 1 : nth};
 }
 
 }  // namespace dbtrail

@@ -12,6 +12,7 @@
 
 #include "index/json_strings.h"
 #include "index/partition_name.h"
+#include "util/crash_point.h"
 #include "util/sha256.h"
 
 namespace dbtrail::index::sqlite {
@@ -336,7 +337,7 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
     pend->bind(1, next);
     pend->bind(2, std::string_view(names));
     DBT_TRY(pend->run());
-    at("pending");
+    crash_point("batch-pending");  // tests: util/crash_point.h
 
     // Step 2: rows into their partitions, one transaction each.
     auto undo = [&](const Error& e) -> Error {
@@ -392,7 +393,7 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
       }
       if (Status s = part.db.exec("COMMIT"); !s.ok()) return undo(s.error());
       if (Status s = fold_wal(name, part); !s.ok()) return undo(s.error());
-      at("partition");
+      crash_point("batch-partition");
     }
   }
 
@@ -412,7 +413,7 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
     done->bind(1, last);
     if (Status s = done->run(); !s.ok()) return fail(s.error());
   }
-  at("before-commit");
+  crash_point("batch-before-commit");
   if (Status s = meta_.exec("COMMIT"); !s.ok()) return fail(s.error());
   return {};
 }

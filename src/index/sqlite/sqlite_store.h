@@ -55,11 +55,6 @@ class SqliteStore : public Store {
   Result<bool> save_schema_change(SchemaChange& change, SchemaSnapshot* version) override;
   Result<std::vector<SchemaChange>> schema_changes() override;
 
-  // Tests only: called at each step of write protocol ("pending", "partition",
-  // "before-commit") so a test can _exit() the process right there.
-  void set_crash_point_for_testing(std::function<void(std::string_view)> fn) {
-    crash_point_ = std::move(fn);
-  }
   // Tests only: WAL frames at which a partition goes to the checkpointer, and
   // at which the writer folds it back itself (sqlite_store.cpp's defaults).
   void set_wal_limits_for_testing(int checkpoint_frames, int max_frames) {
@@ -110,9 +105,6 @@ class SqliteStore : public Store {
   Status write_rows(std::vector<ChangeRecord>& changes,
                     const std::function<Status()>& commit_in_meta);
   std::string path_of(const std::string& partition) const;
-  void at(std::string_view stage) {
-    if (crash_point_) crash_point_(stage);
-  }
 
   std::string dir_;
   Db meta_;
@@ -124,7 +116,6 @@ class SqliteStore : public Store {
   int checkpoint_frames_;
   int max_wal_frames_;
   uint64_t use_tick_ = 0;
-  std::function<void(std::string_view)> crash_point_;
 };
 
 }  // namespace dbtrail::index::sqlite
