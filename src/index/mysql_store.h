@@ -97,6 +97,8 @@ class MysqlStore final : public Store {
   // refuses the statement, *refused_at is the first change not loaded
   // (earlier chunks stay in the transaction) and the result is ok.
   Status load_changes(std::vector<ChangeRecord>& changes, size_t from, size_t* refused_at);
+  // Sets the event_id of changes[first, end), just loaded by one LOAD DATA.
+  Status read_loaded_ids(std::vector<ChangeRecord>& changes, size_t first, size_t end);
   // Stops using LOAD DATA for this store, with one line on stderr saying why.
   void stop_load_data(const std::string& why);
   // kUnsupported: one change needs more than max_allowed_packet.
