@@ -271,5 +271,30 @@ TEST_F(MysqlStoreLoadDataTest, RefusedLocalInfileFallsBackToInsertOnceAndSaysHow
   EXPECT_EQ((*cp)->position, 3u);
 }
 
+// The server names the file in its answer; ours sends only the armed buffer,
+// never a file from disk, whatever the statement or the server asks for.
+TEST_F(MysqlStoreLoadDataTest, ConnectionNeverSendsAFileFromDisk) {
+  mysql::ConnectOptions o;
+  o.local_infile = true;
+  auto c = mysql::Connection::open(dsn(""), o);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  mysql::Connection& conn = *c.value();
+  ASSERT_TRUE(conn.query("CREATE DATABASE `" + db_ + "`").ok());
+  const std::string t = "`" + db_ + "`.lines";
+  ASSERT_TRUE(conn.query("CREATE TABLE " + t + " (line LONGBLOB)").ok());
+  EXPECT_FALSE(conn.query("LOAD DATA LOCAL INFILE '/etc/passwd' INTO TABLE " + t).ok());
+  EXPECT_FALSE(conn.query("LOAD DATA LOCAL INFILE 'dbtrail-memory' INTO TABLE " + t).ok())
+      << "nothing armed";
+  EXPECT_FALSE(
+      conn.query_with_local_data("LOAD DATA LOCAL INFILE '/etc/passwd' INTO TABLE " + t, "armed\n")
+          .ok());
+  auto ok = conn.query_with_local_data(
+      "LOAD DATA LOCAL INFILE 'dbtrail-memory' INTO TABLE " + t + " CHARACTER SET binary",
+      "one\ntwo\n");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(conn.affected_rows(), 2u);
+  EXPECT_EQ(scalar_u64("SELECT COUNT(*) FROM " + t), 2u);
+}
+
 }  // namespace
 }  // namespace dbtrail::index
