@@ -123,7 +123,9 @@ uint64_t MysqlStore::session_id() const { return conn_ ? conn_->thread_id() : 0;
 
 Status MysqlStore::connect(bool create_database) {
   if (!conn_) {
-    auto c = mysql::Connection::open(dsn_);
+    mysql::ConnectOptions co;
+    co.local_infile = true;  // LOAD DATA of the changes from memory (mysql_store_load.cpp)
+    auto c = mysql::Connection::open(dsn_, co);
     if (!c) return c.error();
     conn_ = std::move(c.value());
     in_database_ = false;
@@ -139,6 +141,12 @@ Status MysqlStore::connect(bool create_database) {
                               " needs the SUPER or BINLOG ADMIN privilege (" + b.error().message +
                               "); grant it or leave index writes logged");
     }
+    // The batch's transaction reads back the ids LOAD DATA gave (see
+    // mysql_store_load.cpp); that needs one snapshot for the whole
+    // transaction, which READ COMMITTED (a server default some DBAs pick)
+    // would not keep.
+    if (auto i = run("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"); !i)
+      return i.error();
     auto v = run("SELECT @@max_allowed_packet, @@auto_increment_increment");
     if (!v) return v.error();
     if (!v->empty() && (*v)[0].size() == 2) {

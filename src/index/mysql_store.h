@@ -87,7 +87,22 @@ class MysqlStore final : public Store {
   Result<std::vector<mysql::Row>> run(std::string_view sql);
   // Best-effort ROLLBACK after a failed step of a transaction.
   void rollback();
+  // Adds the changes to binlog_events and sets their event_id: by LOAD DATA
+  // while the server takes it (mysql_store_load.cpp), else by INSERTs.
   Status write_changes(std::vector<ChangeRecord>& changes);
+  // changes[from..] as multi-row INSERTs.
+  Status insert_changes(std::vector<ChangeRecord>& changes, size_t from);
+  // changes[from..] by LOAD DATA LOCAL INFILE from memory, in a transaction
+  // started WITH CONSISTENT SNAPSHOT (write_in_transaction). When the server
+  // refuses the statement, *refused_at is the first change not loaded
+  // (earlier chunks stay in the transaction) and the result is ok.
+  Status load_changes(std::vector<ChangeRecord>& changes, size_t from, size_t* refused_at);
+  // Sets the event_id of changes[first, end), just loaded by one LOAD DATA.
+  Status read_loaded_ids(std::vector<ChangeRecord>& changes, size_t first, size_t end);
+  // Stops using LOAD DATA for this store, with one line on stderr saying why.
+  void stop_load_data(const std::string& why);
+  // kUnsupported: one change needs more than max_allowed_packet.
+  Error change_too_big(const ChangeRecord& change, size_t bytes) const;
   Status write_checkpoint(const Checkpoint& checkpoint, const std::vector<ChangeRecord>& changes);
   Status refuse_replay(const Checkpoint& checkpoint);
   Status insert_snapshot(SchemaSnapshot& snapshot);  // on the session, in its transaction
@@ -104,6 +119,8 @@ class MysqlStore final : public Store {
   size_t statement_limit_ = 0;   // bytes, from options or max_allowed_packet
   uint64_t max_packet_ = 0;      // the server's max_allowed_packet
   uint64_t autoinc_step_ = 1;    // @@auto_increment_increment
+  // LOAD DATA for the changes; false for good once the server refused it.
+  bool load_data_ = true;
 };
 
 // open_store() for "mysql://..." / "mariadb://..." and bintrail's

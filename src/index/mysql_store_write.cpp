@@ -71,9 +71,29 @@ void append_values(mysql::Connection& c, std::string& sql, const ChangeRecord& r
 }  // namespace
 
 Status MysqlStore::write_changes(std::vector<ChangeRecord>& changes) {
+  size_t from = 0;
+  if (load_data_) {
+    size_t refused_at = changes.size();
+    DBT_TRY(load_changes(changes, 0, &refused_at));
+    if (refused_at == changes.size()) return {};
+    from = refused_at;
+  }
+  return insert_changes(changes, from);
+}
+
+Error MysqlStore::change_too_big(const ChangeRecord& c, size_t bytes) const {
+  return make_error(ErrorCode::kUnsupported,
+                    "a change of " + c.schema + "." + c.table + " at " + c.binlog_file + ":" +
+                        std::to_string(c.start_pos) + " needs " + std::to_string(bytes) +
+                        " bytes, more than the index server's max_allowed_packet (" +
+                        std::to_string(max_packet_) +
+                        "); raise it there (SET GLOBAL max_allowed_packet=1073741824) and retry");
+}
+
+Status MysqlStore::insert_changes(std::vector<ChangeRecord>& changes, size_t from) {
   std::string sql;
   sql.reserve(std::min<size_t>(statement_limit_, size_t{1} << 20) + 4096);
-  size_t first = 0;  // index of the first change in `sql`
+  size_t first = from;  // index of the first change in `sql`
   auto flush = [&](size_t end) -> Status {
     DBT_TRY(run(sql));
     // A multi-row INSERT takes consecutive values (one allocation for a
@@ -87,7 +107,7 @@ Status MysqlStore::write_changes(std::vector<ChangeRecord>& changes) {
     for (size_t i = first; i < end; ++i) changes[i].event_id = id + (i - first) * autoinc_step_;
     return {};
   };
-  for (size_t i = 0; i < changes.size(); ++i) {
+  for (size_t i = from; i < changes.size(); ++i) {
     const size_t before = sql.size();
     if (i == first) {
       sql.assign(kInsertHead);
@@ -98,14 +118,7 @@ Status MysqlStore::write_changes(std::vector<ChangeRecord>& changes) {
     if (sql.size() <= statement_limit_) continue;
     if (i == first) {
       // This change alone is too big for one statement.
-      if (sql.size() + 1024 > max_packet_)
-        return make_error(
-            ErrorCode::kUnsupported,
-            "a change of " + changes[i].schema + "." + changes[i].table + " at " +
-                changes[i].binlog_file + ":" + std::to_string(changes[i].start_pos) + " needs " +
-                std::to_string(sql.size()) + " bytes, more than the index server's "
-                "max_allowed_packet (" + std::to_string(max_packet_) +
-                "); raise it there (SET GLOBAL max_allowed_packet=1073741824) and retry");
+      if (sql.size() + 1024 > max_packet_) return change_too_big(changes[i], sql.size());
       continue;  // over our preferred size but within the server's limit
     }
     // Send what fitted before this change, then start over with it.
@@ -172,7 +185,9 @@ Status MysqlStore::write_in_transaction(std::vector<ChangeRecord>& changes,
     for (ChangeRecord& c : changes) c.event_id = 0;
     return e;
   };
-  if (auto r = run("START TRANSACTION"); !r) return fail(r.error());
+  // The snapshot starts now, before any id is taken: load_changes relies on
+  // it to tell its own rows from other writers'.
+  if (auto r = run("START TRANSACTION WITH CONSISTENT SNAPSHOT"); !r) return fail(r.error());
   if (Status s = write_changes(changes); !s) return fail(s.error());
   if (Status s = record(); !s) return fail(s.error());
   if (auto r = run("COMMIT"); !r) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <utility>
 
+#include "mysql/local_infile.h"
 #include "mysql/native_access.h"
 
 namespace dbtrail::mysql {
@@ -238,6 +239,8 @@ struct Connection::Impl {
   // resets the library's own values).
   uint64_t affected_rows = 0;
   uint64_t insert_id = 0;
+  unsigned warnings = 0;
+  LocalInfileSource infile;  // the only data LOAD DATA LOCAL may send
   ~Impl() {
     if (db) mysql_close(db);
   }
@@ -290,6 +293,11 @@ Result<std::unique_ptr<Connection>> Connection::open(const Dsn& dsn,
   mysql_optionsv(db, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
   mysql_optionsv(db, MYSQL_OPT_PROTOCOL, &protocol);
   mysql_optionsv(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  unsigned local_infile = options.local_infile ? 1 : 0;
+  mysql_optionsv(db, MYSQL_OPT_LOCAL_INFILE, &local_infile);
+  // On every connection, also without the option: a server may ask for a
+  // local file in answer to any statement.
+  install_local_infile_handler(db, &impl->infile);
   DBT_TRY(apply_tls(db, options));
 
   std::unique_ptr<Connection> conn(new Connection(std::move(impl), dsn));
@@ -323,6 +331,7 @@ Result<std::vector<Row>> Connection::query(std::string_view sql) {
     return error_from_server("query");
   impl_->affected_rows = mysql_affected_rows(db);
   impl_->insert_id = mysql_insert_id(db);
+  impl_->warnings = mysql_warning_count(db);
   std::vector<Row> rows;
   // Drain every result set (a CALL or multi-statement may produce several);
   // rows of the first one are returned.
@@ -349,6 +358,16 @@ Result<std::vector<Row>> Connection::query(std::string_view sql) {
   return rows;
 }
 
+Result<std::vector<Row>> Connection::query_with_local_data(std::string_view sql,
+                                                          std::string_view data) {
+  impl_->infile.armed = true;
+  impl_->infile.data = data;
+  auto r = query(sql);
+  impl_->infile.armed = false;
+  impl_->infile.data = {};
+  return r;
+}
+
 void Connection::append_quoted(std::string& out, std::string_view value) {
   size_t at = out.size();
   out.resize(at + value.size() * 2 + 2);
@@ -361,6 +380,7 @@ void Connection::append_quoted(std::string& out, std::string_view value) {
 
 uint64_t Connection::last_insert_id() const { return impl_->insert_id; }
 uint64_t Connection::affected_rows() const { return impl_->affected_rows; }
+unsigned Connection::warning_count() const { return impl_->warnings; }
 unsigned Connection::last_errno() const { return mysql_errno(impl_->db); }
 uint64_t Connection::thread_id() const { return mysql_thread_id(impl_->db); }
 

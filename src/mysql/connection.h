@@ -55,6 +55,9 @@ struct ConnectOptions {
   std::string ssl_ca;    // PEM file of the CA(s); required by verify-ca/verify-identity
   std::string ssl_cert;  // client certificate (PEM), optional
   std::string ssl_key;   // its private key (PEM), optional
+  // Lets query_with_local_data() run LOAD DATA LOCAL INFILE (the server must
+  // allow it too: local_infile=ON). The data only ever comes from memory.
+  bool local_infile = false;
 };
 
 using Row = std::vector<std::optional<std::string>>;  // nullopt = SQL NULL
@@ -73,6 +76,11 @@ class Connection {
   // column as text (or nullopt for NULL); for others an empty vector.
   Result<std::vector<Row>> query(std::string_view sql);
 
+  // Runs one `LOAD DATA LOCAL INFILE 'dbtrail-memory' ...` statement (the
+  // file name must be exactly that) with `data` as the file's content. Needs
+  // ConnectOptions::local_infile. `data` is read during the call only.
+  Result<std::vector<Row>> query_with_local_data(std::string_view sql, std::string_view data);
+
   // Quotes a string as a SQL literal ('...'), escaped for this connection's charset.
   std::string quote(std::string_view value);
   // Appends quote(value) to out without a temporary (for building large
@@ -82,6 +90,7 @@ class Connection {
   // About the last statement run on this connection.
   uint64_t last_insert_id() const;  // first AUTO_INCREMENT value of a multi-row INSERT
   uint64_t affected_rows() const;
+  unsigned warning_count() const;   // warnings the last statement raised
   unsigned last_errno() const;      // server/client error number, 0 if none
   // True when the last error means the session is gone (server restarted,
   // connection killed or timed out): a new connection is needed, and any open
