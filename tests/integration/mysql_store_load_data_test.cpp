@@ -13,7 +13,7 @@
 
 #include "index/mysql_store.h"
 #include "mysql/connection.h"
-#include "sandbox.h"
+#include "mysql_index_fixture.h"
 
 // Designated initializers name only the fields a case sets; the rest keep
 // their defaults on purpose.
@@ -22,46 +22,25 @@
 namespace dbtrail::index {
 namespace {
 
-using testing::Sandbox;
-
-Sandbox* g_sandbox = nullptr;
-
-class MysqlStoreLoadDataTest : public ::testing::Test {
+class MysqlStoreLoadDataTest : public testing::MysqlIndexTest {
  protected:
-  static void SetUpTestSuite() { g_sandbox = new Sandbox(); }
-  static void TearDownTestSuite() {
-    delete g_sandbox;
-    g_sandbox = nullptr;
-  }
+  MysqlStoreLoadDataTest() : MysqlIndexTest("ld_") {}
 
   void SetUp() override {
-    ASSERT_TRUE(g_sandbox->ok()) << g_sandbox->error();
-    db_ = std::string("ld_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    auto admin = mysql::Connection::open(dsn(""));
-    ASSERT_TRUE(admin.ok()) << admin.error().message;
-    admin_ = std::move(admin.value());
-    ASSERT_TRUE(admin_->query("DROP DATABASE IF EXISTS `" + db_ + "`").ok());
+    MysqlIndexTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(admin_->query("SET GLOBAL local_infile = 1").ok());
   }
   void TearDown() override {
     if (admin_) (void)admin_->query("SET GLOBAL local_infile = 1");
   }
 
-  mysql::Dsn dsn(const std::string& db) const {
-    mysql::Dsn d;
-    d.user = g_sandbox->admin_user();
-    d.password = g_sandbox->admin_password();
-    d.port = static_cast<uint16_t>(g_sandbox->port());
-    d.database = db;
-    return d;
-  }
-
   std::unique_ptr<MysqlStore> open_store_ok(MysqlStoreOptions o = {}) {
-    auto s = MysqlStore::open(dsn(db_), o);
-    EXPECT_TRUE(s.ok()) << s.error().message;
-    if (!s.ok()) return nullptr;
-    EXPECT_TRUE(s.value()->init().ok());
-    return std::move(s.value());
+    auto s = MysqlIndexTest::open_store_ok(o);
+    if (s) {
+      EXPECT_TRUE(s->init().ok());
+    }
+    return s;
   }
 
   std::vector<mysql::Row> rows(const std::string& sql) {
@@ -84,8 +63,6 @@ class MysqlStoreLoadDataTest : public ::testing::Test {
     return m;
   }
 
-  std::string db_;
-  std::unique_ptr<mysql::Connection> admin_;
 };
 
 int64_t now_s() {
@@ -258,7 +235,7 @@ TEST_F(MysqlStoreLoadDataTest, RefusedLocalInfileFallsBackToInsertOnceAndSaysHow
   for (char ch : err) lines += ch == '\n';
   EXPECT_EQ(lines, 1u) << err;
   EXPECT_NE(err.find("SET GLOBAL local_infile=ON"), std::string::npos) << err;
-  EXPECT_EQ(err.find(g_sandbox->admin_password()), std::string::npos) << "password leaked";
+  EXPECT_EQ(err.find(sandbox_->admin_password()), std::string::npos) << "password leaked";
   const auto stored = stored_keys();
   ASSERT_EQ(stored.size(), 15u);
   for (const auto& batch : batches)
@@ -276,7 +253,7 @@ TEST_F(MysqlStoreLoadDataTest, RefusedLocalInfileFallsBackToInsertOnceAndSaysHow
 TEST_F(MysqlStoreLoadDataTest, ConnectionNeverSendsAFileFromDisk) {
   mysql::ConnectOptions o;
   o.local_infile = true;
-  auto c = mysql::Connection::open(dsn(""), o);
+  auto c = mysql::Connection::open(admin_dsn(""), o);
   ASSERT_TRUE(c.ok()) << c.error().message;
   mysql::Connection& conn = *c.value();
   ASSERT_TRUE(conn.query("CREATE DATABASE `" + db_ + "`").ok());

@@ -15,7 +15,7 @@
 #include "index/mysql_store.h"
 #include "index/store.h"
 #include "mysql/connection.h"
-#include "sandbox.h"
+#include "mysql_index_fixture.h"
 #include "../unit/index/schema_changes_contract.h"
 
 // Designated initializers name only the filter fields a case sets; the rest
@@ -25,42 +25,11 @@
 namespace dbtrail::index {
 namespace {
 
-using testing::Sandbox;
-
-Sandbox* g_sandbox = nullptr;
-
-class MysqlStoreTest : public ::testing::Test {
+class MysqlStoreTest : public testing::MysqlIndexTest {
  protected:
-  static void SetUpTestSuite() { g_sandbox = new Sandbox(); }
-  static void TearDownTestSuite() {
-    delete g_sandbox;
-    g_sandbox = nullptr;
-  }
+  MysqlStoreTest() : MysqlIndexTest("idx_") {}
 
-  void SetUp() override {
-    ASSERT_TRUE(g_sandbox->ok()) << g_sandbox->error();
-    db_ = std::string("idx_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    auto admin = mysql::Connection::open(admin_dsn(""));
-    ASSERT_TRUE(admin.ok()) << admin.error().message;
-    admin_ = std::move(admin.value());
-    ASSERT_TRUE(admin_->query("DROP DATABASE IF EXISTS `" + db_ + "`").ok());
-  }
-
-  mysql::Dsn admin_dsn(const std::string& db) const {
-    mysql::Dsn d;
-    d.user = g_sandbox->admin_user();
-    d.password = g_sandbox->admin_password();
-    d.port = static_cast<uint16_t>(g_sandbox->port());
-    d.database = db;
-    return d;
-  }
-  std::string location() const { return g_sandbox->admin_dsn() + db_; }
-
-  std::unique_ptr<MysqlStore> open_store_ok(MysqlStoreOptions o = {}) {
-    auto s = MysqlStore::open(admin_dsn(db_), o);
-    EXPECT_TRUE(s.ok()) << s.error().message;
-    return s.ok() ? std::move(s.value()) : nullptr;
-  }
+  std::string location() const { return sandbox_->admin_dsn() + db_; }
 
   std::string scalar(const std::string& sql) {
     auto r = admin_->query(sql);
@@ -69,9 +38,6 @@ class MysqlStoreTest : public ::testing::Test {
     return *(*r)[0][0];
   }
   uint64_t count_rows() { return std::stoull(scalar("SELECT COUNT(*) FROM `" + db_ + "`.binlog_events")); }
-
-  std::string db_;
-  std::unique_ptr<mysql::Connection> admin_;
 };
 
 int64_t now_s() {
@@ -357,7 +323,7 @@ TEST_F(MysqlStoreTest, FailedCheckpointWriteLeavesNoRows) {
   auto w = s->write_batch(batch, checkpoint(20));
   ASSERT_FALSE(w.ok());
   EXPECT_NE(w.error().message.find("checkpoint refused by test"), std::string::npos);
-  EXPECT_EQ(w.error().message.find(g_sandbox->admin_password()), std::string::npos);
+  EXPECT_EQ(w.error().message.find(sandbox_->admin_password()), std::string::npos);
   for (const ChangeRecord& r : batch) EXPECT_EQ(r.event_id, 0u);
   EXPECT_EQ(count_rows(), 1u);
   auto cp = s->load_checkpoint("src-1");
@@ -595,22 +561,22 @@ TEST_F(MysqlStoreTest, OpenStoreAcceptsBothDsnFormsAndNeverEchoesThePassword) {
   auto url = open_store(location());
   ASSERT_TRUE(url.ok()) << url.error().message;
   ASSERT_TRUE((*url)->init().ok());
-  const std::string go = g_sandbox->admin_user() + ":" + g_sandbox->admin_password() +
-                         "@tcp(127.0.0.1:" + std::to_string(g_sandbox->port()) + ")/" + db_;
+  const std::string go = sandbox_->admin_user() + ":" + sandbox_->admin_password() +
+                         "@tcp(127.0.0.1:" + std::to_string(sandbox_->port()) + ")/" + db_;
   auto go_store = open_store(go);
   ASSERT_TRUE(go_store.ok()) << go_store.error().message;
   ASSERT_TRUE((*go_store)->partitions().ok());
 
-  auto wrong = open_store("mysql://" + g_sandbox->admin_user() + ":WrongSecret123@127.0.0.1:" +
-                          std::to_string(g_sandbox->port()) + "/" + db_);
+  auto wrong = open_store("mysql://" + sandbox_->admin_user() + ":WrongSecret123@127.0.0.1:" +
+                          std::to_string(sandbox_->port()) + "/" + db_);
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().code, ErrorCode::kConnection);
   EXPECT_EQ(wrong.error().message.find("WrongSecret123"), std::string::npos);
 
-  auto no_db = open_store(g_sandbox->admin_dsn());
+  auto no_db = open_store(sandbox_->admin_dsn());
   ASSERT_FALSE(no_db.ok());
   EXPECT_EQ(no_db.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(no_db.error().message.find(g_sandbox->admin_password()), std::string::npos);
+  EXPECT_EQ(no_db.error().message.find(sandbox_->admin_password()), std::string::npos);
 
   auto sqlite = open_store("sqlite:/tmp/x");  // the embedded backend answers that form
   EXPECT_TRUE(sqlite.ok());
