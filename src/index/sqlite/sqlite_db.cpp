@@ -52,13 +52,29 @@ void Stmt::bind_static(int i, std::string_view v) {
 }
 void Stmt::bind_null(int i) { sqlite3_bind_null(s_, i); }
 
+namespace {
+
+// The message of the last error on `db`, with the way out where we know it.
+std::string message_of(sqlite3* db) {
+  std::string msg = sqlite3_errmsg(db);
+  // A bulk writer (`dbtrail index`) stopped mid-commit: only a writer can
+  // roll its journal back, and the next one does so when it starts.
+  if (sqlite3_extended_errcode(db) == SQLITE_READONLY_ROLLBACK) {
+    msg += " (a `dbtrail index` was stopped while writing this file; run `dbtrail index` or "
+           "`dbtrail stream` on this index once: it rolls the interrupted write back first)";
+  }
+  return msg;
+}
+
+}  // namespace
+
 Result<bool> Stmt::step() {
   int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   const char* file = sqlite3_db_filename(db_, "main");
-  Error e = make_error(ErrorCode::kIo, std::string("index database ") + (file ? file : "?") +
-                                           ": " + sqlite3_errmsg(db_));
+  Error e = make_error(ErrorCode::kIo,
+                       std::string("index database ") + (file ? file : "?") + ": " + message_of(db_));
   sqlite3_reset(s_);
   return e;
 }
@@ -152,6 +168,14 @@ Result<Stmt> Db::prepare(std::string_view sql) {
   return Stmt(s, db_);
 }
 
+Result<std::string> Db::set_journal_mode(std::string_view mode) {
+  auto st = prepare("PRAGMA journal_mode=" + std::string(mode));
+  if (!st.ok()) return st.error();
+  auto row = st->step();
+  if (!row.ok()) return row.error();
+  return row.value() ? st->col_text(0) : std::string();
+}
+
 Status Db::checkpoint() {
   int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   if (rc != SQLITE_OK) return error("checkpointing the WAL");
@@ -178,8 +202,8 @@ Result<bool> Db::has_column(const char* table, const char* column) {
 }
 
 Error Db::error(std::string_view what) const {
-  return make_error(ErrorCode::kIo, "index database " + path_ + ": " + std::string(what) + ": " +
-                                        sqlite3_errmsg(db_));
+  return make_error(ErrorCode::kIo,
+                    "index database " + path_ + ": " + std::string(what) + ": " + message_of(db_));
 }
 
 }  // namespace dbtrail::index::sqlite

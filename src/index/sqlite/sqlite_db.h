@@ -78,6 +78,10 @@ class Db {
   // Whether `table` has `column`. Reads the schema if this connection has
   // not yet (a later prepare then does not read it again).
   Result<bool> has_column(const char* table, const char* column);
+  // Sets the journal mode ("wal", "truncate"); the mode in effect afterwards,
+  // which stays the old one when SQLite cannot change it now (another
+  // connection has the file open in WAL mode).
+  Result<std::string> set_journal_mode(std::string_view mode);
   // PASSIVE checkpoint: copies the WAL frames no reader needs into the
   // database, without waiting for (or blocking) the writer or readers.
   Status checkpoint();

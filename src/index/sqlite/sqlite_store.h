@@ -78,6 +78,7 @@ class SqliteStore : public Store {
     uint64_t last_use = 0;      // use_tick_ when last handed out: the LRU one is closed
     bool with_pk_hash = false;  // format 1 (user_version 0): pk_hash column and index
     int wal_frames = 0;         // a writer's: frames in the WAL after its last commit
+    bool bulk = false;          // a writer's, in rollback-journal mode (set_bulk_journal)
   };
   using OpenPartitions = std::map<std::string, std::unique_ptr<Partition>>;
 
@@ -88,6 +89,7 @@ class SqliteStore : public Store {
   Status insert_snapshot(SchemaSnapshot& s);
   Status lock_writer();
   Status recover_pending();
+  Status roll_back_hot_journals();
   Result<int64_t> committed_mark();
   // The open connection to a partition, opening it first if needed. `inode`
   // (from the directory listing, 0 if unknown) differing from the one it was
@@ -99,6 +101,8 @@ class SqliteStore : public Store {
   // Closes a partition connection (and the checkpointer's to the same file);
   // the iterator after it.
   OpenPartitions::iterator close_partition(OpenPartitions::iterator it);
+  // File indexing writes partitions in rollback-journal mode (see the .cpp).
+  Status set_bulk_journal(Partition& p);
   // After a partition commit: hands the WAL to the checkpointer once it holds
   // enough frames, or folds it back right here when it has grown too long.
   Status fold_wal(const std::string& name, Partition& part);
@@ -113,6 +117,7 @@ class SqliteStore : public Store {
   int lock_fd_ = -1;
   OpenPartitions open_;
   std::unique_ptr<Checkpointer> checkpointer_;  // a writer's only
+  bool bulk_ = false;  // writing binlog files (write_file_batch), not a stream
   int checkpoint_frames_;
   int max_wal_frames_;
   uint64_t use_tick_ = 0;
