@@ -12,11 +12,13 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <random>
 #include <thread>
 
 #include "index/sqlite/sqlite_store.h"
 #include "util/crash_point.h"
+#include "kill_writer.h"
 #include "temp_dir.h"
 #include "test_checkpoint.h"
 
@@ -135,44 +137,19 @@ TEST(CrashAtRandom, KillNineWhileWritingKeepsExactlyOnce) {
   uint64_t committed = 0;
   int kills = 0;
   for (int round = 0; round < 5; ++round) {
-    // The child tells us after its first commit, so every round kills a writer
-    // that is busy however slow the machine is; the kill then lands at a
-    // random moment of a later write.
-    int ready[2];
-    ASSERT_EQ(pipe(ready), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-      close(ready[0]);
-      sqlite::SqliteStore s(dir.path());
-      auto c = s.load_checkpoint("s");
-      uint64_t k = (c.ok() && c.value()) ? c.value()->position : 0;
-      for (bool told = false;; told = true) {
-        ++k;
-        auto b = batch(k);
-        if (Status st = s.write_batch(b, cp(k)); !st.ok()) {
-          std::fprintf(stderr, "writer: %s\n", st.error().message.c_str());
-          _exit(3);
-        }
-        if (!told) {
-          char one = 1;
-          if (write(ready[1], &one, 1) != 1) _exit(4);
-        }
-      }
-    }
-    close(ready[1]);
-    char got = 0;
-    const ssize_t n = read(ready[0], &got, 1);  // 0: the writer exited first
-    close(ready[0]);
-    if (n != 1) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-      FAIL() << "the writer died before its first commit";
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ++kills;
+    const bool killed = testing::kill_writer_at_random(
+        [&]() -> uint64_t {
+          sqlite::SqliteStore s(dir.path());
+          auto c = s.load_checkpoint("s");
+          return (c.ok() && c.value()) ? c.value()->position : 0;
+        },
+        [&, s = std::unique_ptr<sqlite::SqliteStore>()](uint64_t k) mutable {
+          if (!s) s = std::make_unique<sqlite::SqliteStore>(dir.path());  // in the child
+          auto b = batch(k);
+          return s->write_batch(b, cp(k));
+        },
+        rng, 400);
+    if (killed) ++kills;
     uint64_t now = verify(dir.path());
     EXPECT_GE(now, committed);
     committed = now;

@@ -9,16 +9,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "index/partition_name.h"
 #include "index/sqlite/sqlite_store.h"
+#include "kill_writer.h"
 #include "temp_dir.h"
 
 namespace dbtrail::index {
@@ -139,38 +139,18 @@ TEST(SqliteBulkJournal, KillNineWhileBulkWritingKeepsExactlyOnce) {
   std::mt19937 rng(4242);
   uint64_t committed = 0;
   for (int round = 0; round < 6; ++round) {
-    int ready[2];
-    ASSERT_EQ(pipe(ready), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-      close(ready[0]);
-      sqlite::SqliteStore s(dir.path());
-      auto p = s.load_file_progress(kFile);
-      uint64_t k = (p.ok() && p.value()) ? p.value()->position : 0;
-      for (bool told = false;; told = true) {
-        ++k;
-        auto b = batch(k);
-        if (!s.write_file_batch(b, progress(k)).ok()) _exit(3);
-        if (!told) {
-          char one = 1;
-          if (write(ready[1], &one, 1) != 1) _exit(4);
-        }
-      }
-    }
-    close(ready[1]);
-    char got = 0;
-    const ssize_t n = read(ready[0], &got, 1);
-    close(ready[0]);
-    if (n != 1) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-      FAIL() << "the writer died before its first commit";
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 300));
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer exited on its own: " << WEXITSTATUS(status);
+    ASSERT_TRUE(testing::kill_writer_at_random(
+        [&]() -> uint64_t {
+          sqlite::SqliteStore s(dir.path());
+          auto p = s.load_file_progress(kFile);
+          return (p.ok() && p.value()) ? p.value()->position : 0;
+        },
+        [&, s = std::unique_ptr<sqlite::SqliteStore>()](uint64_t k) mutable {
+          if (!s) s = std::make_unique<sqlite::SqliteStore>(dir.path());  // in the child
+          auto b = batch(k);
+          return s->write_file_batch(b, progress(k));
+        },
+        rng, 300));
     const uint64_t now = recover_and_verify(dir.path());
     EXPECT_GT(now, committed);
     committed = now;
