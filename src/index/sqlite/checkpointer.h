@@ -7,7 +7,7 @@
 // SQLite allows this: a PASSIVE checkpoint from another connection never
 // blocks the writer, it copies the frames committed when it started. The WAL
 // starts over at the writer's next transaction once all of it is copied; the
-// writer bounds its growth itself (SqliteStore::write_rows).
+// writer bounds its growth itself (SqliteStore::fold_wal).
 #pragma once
 
 #include <condition_variable>

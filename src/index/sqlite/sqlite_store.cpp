@@ -177,7 +177,6 @@ Status SqliteStore::lock_writer() {
   lock_fd_ = fd;
   // Partitions opened for reading before the lock are reopened as a writer's.
   open_.clear();
-  checkpointer_ = std::make_unique<Checkpointer>();
   // We are the only writer now: whatever a crashed writer left half-done goes.
   DBT_TRY(roll_back_hot_journals());
   return recover_pending();
@@ -327,6 +326,9 @@ SqliteStore::OpenPartitions::iterator SqliteStore::close_partition(OpenPartition
 Status SqliteStore::fold_wal(const std::string& name, Partition& part) {
   if (part.wal_frames < checkpoint_frames_ && part.wal_frames < max_wal_frames_) return {};
   const std::string path = path_of(name);
+  // Started at the first WAL that needs folding: rotate, a bulk load in
+  // rollback-journal mode and small streams never need the thread.
+  if (!checkpointer_) checkpointer_ = std::make_unique<Checkpointer>();
   if (part.wal_frames < max_wal_frames_) {
     checkpointer_->request(path);
     return {};
@@ -338,7 +340,7 @@ Status SqliteStore::fold_wal(const std::string& name, Partition& part) {
 Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
                                const std::function<Status()>& commit_in_meta) {
   DBT_TRY(lock_writer());
-  DBT_TRY(checkpointer_->take_error());
+  if (checkpointer_) DBT_TRY(checkpointer_->take_error());
   auto mark = committed_mark();
   if (!mark.ok()) return mark.error();
   int64_t next = mark.value() + 1;
@@ -473,8 +475,9 @@ Status SqliteStore::write_batch(std::vector<ChangeRecord>& changes, const Checkp
 Status SqliteStore::write_file_batch(std::vector<ChangeRecord>& changes, const FileProgress& fp) {
   if (!bulk_) {
     bulk_ = true;
-    for (auto& [name, p] : open_)
-      if (lock_fd_ >= 0 && !p->bulk) DBT_TRY(set_bulk_journal(*p));
+    // Partitions this writer opened before (any a reader had open go at the lock).
+    if (lock_fd_ >= 0)
+      for (auto& [name, p] : open_) DBT_TRY(set_bulk_journal(*p));
   }
   return write_rows(changes, [&]() -> Status {
     auto st = meta_.prepare(

@@ -65,6 +65,15 @@ std::string partition_path(const std::string& dir) {
   return dir + "/" + partition_name(kT0) + ".db";
 }
 
+// Every change of db.t the store shows, oldest first.
+Result<std::vector<ChangeRecord>> all_rows(Store& s) {
+  QueryFilter f;
+  f.schema = "db";
+  f.table = "t";
+  f.limit = 1000000;
+  return s.query(f);
+}
+
 // Runs a writer's recovery (the writer lock rolls back what a crashed one
 // left), then checks every committed batch is there once; returns how many.
 uint64_t recover_and_verify(const std::string& dir) {
@@ -76,11 +85,7 @@ uint64_t recover_and_verify(const std::string& dir) {
   auto p = r.load_file_progress(kFile);
   EXPECT_TRUE(p.ok());
   const uint64_t k = (p.ok() && p.value()) ? p.value()->position : 0;
-  QueryFilter f;
-  f.schema = "db";
-  f.table = "t";
-  f.limit = 1000000;
-  auto rows = r.query(f);
+  auto rows = all_rows(r);
   EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().message);
   if (!rows.ok()) return 0;
   std::map<std::string, int> seen;
@@ -102,11 +107,7 @@ TEST(SqliteBulkJournal, FileBatchesUseARollbackJournalStreamsKeepWal) {
     EXPECT_EQ(file_format(partition_path(dir.path())), 1) << "bulk writes should not use WAL";
     // A reader between two bulk batches sees what is committed.
     sqlite::SqliteStore reader(dir.path());
-    QueryFilter f;
-    f.schema = "db";
-    f.table = "t";
-    f.limit = 1000;
-    auto rows = reader.query(f);
+    auto rows = all_rows(reader);
     ASSERT_TRUE(rows.ok()) << rows.error().message;
     EXPECT_EQ(rows->size(), size_t(kRows));
     b = batch(2);
@@ -189,10 +190,7 @@ TEST(SqliteBulkJournal, HotJournalIsNamedForReadersAndRolledBackByTheNextWriter)
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   {
     sqlite::SqliteStore reader(dir.path());
-    QueryFilter f;
-    f.schema = "db";
-    f.table = "t";
-    auto rows = reader.query(f);
+    auto rows = all_rows(reader);
     ASSERT_FALSE(rows.ok()) << "expected the hot journal to stop a read-only reader";
     EXPECT_NE(rows.error().message.find("run `dbtrail index` or `dbtrail stream`"),
               std::string::npos)
