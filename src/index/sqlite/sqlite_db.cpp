@@ -51,6 +51,9 @@ void Stmt::bind_static(int i, std::string_view v) {
   sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
 }
 void Stmt::bind_null(int i) { sqlite3_bind_null(s_, i); }
+void Stmt::bind_blob(int i, std::string_view bytes) {
+  sqlite3_bind_blob64(s_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+}
 
 namespace {
 
@@ -99,6 +102,11 @@ std::string Stmt::col_text(int i) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, i));
   if (p == nullptr) return {};
   return std::string(p, sqlite3_column_bytes(s_, i));
+}
+std::string_view Stmt::col_blob(int i) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, i));
+  if (p == nullptr) return {};
+  return std::string_view(p, size_t(sqlite3_column_bytes(s_, i)));
 }
 bool Stmt::col_null(int i) const { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
 

@@ -28,6 +28,7 @@ class Stmt {
   void bind(int i, int64_t v);
   void bind(int i, std::string_view v);
   void bind_null(int i);
+  void bind_blob(int i, std::string_view bytes);  // copied, stored as a BLOB
   // Not copied: `v` must stay unchanged until the statement is reset.
   void bind_static(int i, std::string_view v);
   void bind_static(int i, const std::string& v) { bind_static(i, std::string_view(v)); }
@@ -47,6 +48,8 @@ class Stmt {
   bool is_ready() const { return s_ != nullptr; }
   int64_t col_int(int i) const;
   std::string col_text(int i) const;
+  // The bytes of a BLOB (or TEXT) column, valid until the next step or reset.
+  std::string_view col_blob(int i) const;
   bool col_null(int i) const;
 
  private:

@@ -42,6 +42,17 @@ CREATE TABLE IF NOT EXISTS batch_state(
 INSERT OR IGNORE INTO batch_state VALUES (1, 0, NULL, NULL);
 )SQL";
 
+// Key filters (sqlite_store_filters.cpp). Also created by a writer of an
+// index made before them.
+constexpr const char* kKeyFilterSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS key_filter_sizes(
+  partition TEXT PRIMARY KEY, version INTEGER NOT NULL, keys INTEGER NOT NULL,
+  blocks INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS key_filters(
+  partition TEXT NOT NULL, chunk INTEGER NOT NULL, bits BLOB NOT NULL,
+  PRIMARY KEY (partition, chunk)) WITHOUT ROWID;
+)SQL";
+
 // Partition format 2 (PRAGMA user_version = 2): primary-key lookups use an
 // index on the key text itself. Format 1 files (user_version 0, written before)
 // also hold pk_hash, the SHA-256 hex of pk_values, indexed instead; they stay
@@ -114,6 +125,7 @@ SqliteStore::SqliteStore(std::string dir)
     : dir_(std::move(dir)), checkpoint_frames_(kCheckpointFrames), max_wal_frames_(kMaxWalFrames) {}
 
 SqliteStore::~SqliteStore() {
+  if (lock_fd_ >= 0) build_key_filters(true);  // the partitions this writer leaves
   while (!open_.empty()) close_partition(open_.begin());
   checkpointer_.reset();  // after the writer's connections: its own are the last
   if (lock_fd_ >= 0) ::close(lock_fd_);
@@ -137,7 +149,8 @@ Status SqliteStore::init() {
     meta_ = std::move(db.value());
     meta_reader_ = false;
   }
-  return meta_.exec(kMetaSchema);
+  DBT_TRY(meta_.exec(kMetaSchema));
+  return meta_.exec(kKeyFilterSchema);
 }
 
 Status SqliteStore::open_meta() {
@@ -175,6 +188,7 @@ Status SqliteStore::lock_writer() {
                                           "; wait for it to finish or stop it first");
   }
   lock_fd_ = fd;
+  DBT_TRY(meta_.exec(kKeyFilterSchema));
   // Partitions opened for reading before the lock are reopened as a writer's.
   open_.clear();
   // We are the only writer now: whatever a crashed writer left half-done goes.
@@ -226,6 +240,8 @@ Status SqliteStore::recover_pending() {
     std::string name = names.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
     at = comma == std::string::npos ? names.size() : comma + 1;
     if (name.empty() || !fs::exists(path_of(name))) continue;  // crashed before creating it
+    // Its filter went in step 1: the next build scans the file.
+    written_keys_.try_emplace(name).first->second.complete = false;
     auto p = partition(name, false);
     if (!p.ok()) return p.error();
     auto del = p.value()->db.prepare("DELETE FROM binlog_events WHERE event_id > ?");
@@ -361,18 +377,24 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
   const int64_t last = next + int64_t(changes.size()) - 1;
 
   if (!changes.empty()) {
-    // Step 1: announce the batch so a crash in step 2 can be undone.
+    // Step 1: announce the batch so a crash in step 2 can be undone, and
+    // drop the key filters of the files it writes before they change.
     std::string names;
+    std::vector<std::string> touched;
     for (const auto& [name, rows] : by_partition) {
       if (!names.empty()) names += ',';
       names += name;
+      touched.push_back(name);
     }
-    auto pend = meta_.prepare(
-        "UPDATE batch_state SET pending_first_id = ?, pending_partitions = ? WHERE id = 1");
-    if (!pend.ok()) return pend.error();
-    pend->bind(1, next);
-    pend->bind(2, std::string_view(names));
-    DBT_TRY(pend->run());
+    DBT_TRY(in_meta_transaction([&]() -> Status {
+      auto pend = meta_.prepare(
+          "UPDATE batch_state SET pending_first_id = ?, pending_partitions = ? WHERE id = 1");
+      if (!pend.ok()) return pend.error();
+      pend->bind(1, next);
+      pend->bind(2, std::string_view(names));
+      DBT_TRY(pend->run());
+      return forget_key_filters(touched);
+    }));
     crash_point("batch-pending");  // tests: util/crash_point.h
 
     // Step 2: rows into their partitions, one transaction each.
@@ -387,6 +409,7 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
       auto p = partition(name, true);
       if (!p.ok()) return undo(p.error());
       Partition& part = *p.value();
+      if (Status s = note_written_keys(name, part, changes, rows); !s.ok()) return undo(s.error());
       if (Status s = part.db.exec("BEGIN"); !s.ok()) return undo(s.error());
       if (!part.insert.is_ready()) {
         auto ins = part.db.prepare(
@@ -451,6 +474,7 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
   }
   crash_point("batch-before-commit");
   if (Status s = meta_.exec("COMMIT"); !s.ok()) return fail(s.error());
+  build_key_filters(false);  // of the partitions this batch moved past
   return {};
 }
 
@@ -587,6 +611,9 @@ Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
   uint32_t dropped = 0;
   for (const auto& [start, name, inode] : list_partition_files(dir_)) {
     if (start + kPartitionSeconds > cutoff) continue;
+    // The filter first: a file without one is merely opened by lookups.
+    DBT_TRY(in_meta_transaction([&] { return forget_key_filters({name}); }));
+    written_keys_.erase(name);
     if (auto it = open_.find(name); it != open_.end()) close_partition(it);
     std::error_code ec;
     std::string path = path_of(name);
@@ -603,9 +630,14 @@ Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
 Status SqliteStore::add_future_partitions(uint32_t hours, int64_t now) {
   DBT_TRY(lock_writer());  // creating files is writing: one process at a time
   for (uint32_t h = 1; h <= hours; ++h) {
-    auto p = partition(partition_name(now + int64_t(h) * kPartitionSeconds), true);
+    const std::string name = partition_name(now + int64_t(h) * kPartitionSeconds);
+    const bool fresh = !fs::exists(path_of(name));
+    auto p = partition(name, true);
     if (!p.ok()) return p.error();
+    // An empty filter: lookups skip the file until rows arrive in it.
+    if (fresh) written_keys_.try_emplace(name).first->second.complete = true;
   }
+  build_key_filters(true);
   return {};
 }
 

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "index/sqlite/checkpointer.h"
 #include "index/sqlite/partition_files.h"
@@ -61,6 +62,9 @@ class SqliteStore : public Store {
     checkpoint_frames_ = checkpoint_frames;
     max_wal_frames_ = max_frames;
   }
+  // Tests only: partition files this store has open (a reader keeps the ones
+  // its queries opened).
+  size_t open_partitions_for_testing() const { return open_.size(); }
   // Tests only: returns once the checkpointer has nothing asked or running.
   void wait_for_checkpoints_for_testing() {
     if (checkpointer_) checkpointer_->wait_all_idle();
@@ -108,12 +112,37 @@ class SqliteStore : public Store {
   Status fold_wal(const std::string& name, Partition& part);
   Status write_rows(std::vector<ChangeRecord>& changes,
                     const std::function<Status()>& commit_in_meta);
+
+  // Key filters (sqlite_store_filters.cpp): which keys a partition may hold,
+  // kept in meta.db so a --pk lookup skips the files that cannot answer.
+  // The keys this writer added to a partition since its filter was last
+  // built; `complete` when that is every key the file holds (it was empty).
+  struct WrittenKeys {
+    std::vector<uint64_t> hashes;
+    bool complete = false;
+  };
+  // Step 2 of a batch: remembers the keys of `rows` written to `part`.
+  Status note_written_keys(const std::string& name, Partition& part,
+                           const std::vector<ChangeRecord>& changes,
+                           const std::vector<size_t>& rows);
+  // Inside a meta.db transaction: the filters of `names` go (step 1 of a batch,
+  // before their files change; a dropped partition).
+  Status forget_key_filters(const std::vector<std::string>& names);
+  // Between batches only: filters for the partitions written since their
+  // last one, those no longer open unless `open_too` (they are done being
+  // written, unless late events come). A failed build leaves no filter.
+  void build_key_filters(bool open_too);
+  Status build_key_filter(const std::string& name, WrittenKeys& keys);
+  // Partitions a --pk lookup can skip: their filter excludes the key.
+  Result<std::vector<std::string>> partitions_without_key(const QueryFilter& f);
   std::string path_of(const std::string& partition) const;
 
   std::string dir_;
   Db meta_;
   bool meta_reader_ = false;  // meta_ is a read-only connection
   Stmt mark_query_;           // committed_mark's, on meta_; reset after each use
+  Stmt filter_probe_;         // partitions_without_key's, on meta_; reset after each use
+  std::map<std::string, WrittenKeys> written_keys_;  // a writer's, by partition
   int lock_fd_ = -1;
   OpenPartitions open_;
   std::unique_ptr<Checkpointer> checkpointer_;  // a writer's only

@@ -116,6 +116,8 @@ Result<std::vector<ChangeRecord>> SqliteStore::query(const QueryFilter& f) {
   if (!mark.ok()) return mark.error();
   auto parts = list_partition_files(dir_);
   forget_unlisted(parts);
+  auto skip = partitions_without_key(f);  // after the mark: see sqlite_store_filters.cpp
+  if (!skip.ok()) return skip.error();
   if (f.newest_first) std::reverse(parts.begin(), parts.end());
   const QuerySql sql = query_sql(f);
 
@@ -124,6 +126,7 @@ Result<std::vector<ChangeRecord>> SqliteStore::query(const QueryFilter& f) {
     if (out.size() >= f.limit) break;
     if (f.since && start + kPartitionSeconds <= *f.since) continue;
     if (f.until && start > *f.until) continue;
+    if (std::find(skip->begin(), skip->end(), name) != skip->end()) continue;
     auto p = partition(name, false, inode);
     if (!p.ok()) return p.error();
     Partition& part = *p.value();
