@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "cli/commands.h"
@@ -95,6 +96,10 @@ int run_query(const QueryOptions& o) {
   if (!store.ok()) return report(store.error());
   auto rows = store.value()->query(f.value());
   if (!rows.ok()) return report(rows.error());
+  // Read-only: nothing to flush or close cleanly; main exits without
+  // tearing it down (closing each SQLite connection costs more than exiting).
+  static std::unique_ptr<index::Store> kept_until_exit;
+  kept_until_exit = std::move(store.value());
   if (o.format == "json") {
     std::string buf;
     for (const auto& c : rows.value()) print_json(c, buf);

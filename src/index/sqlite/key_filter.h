@@ -31,10 +31,23 @@ uint64_t key_hash(std::string_view schema, std::string_view table, std::string_v
 uint64_t key_filter_blocks(size_t keys);
 
 // The block a hash lives in, among `blocks`: the high half of the hash scaled
-// to the range (a multiply and a shift, also computable in SQL: see
-// sqlite_store_filters.cpp).
+// to the range (a multiply and a shift).
 inline uint64_t key_filter_block(uint64_t hash, uint64_t blocks) {
   return ((hash >> 32) * blocks) >> 32;
+}
+
+// Where a filter is stored, a key's bits are found by its bucket: the high
+// half of its hash scaled to kKeyFilterBuckets, the same for every filter, so
+// one key's bits in every partition's filter can be stored side by side.
+// A bucket covers blocks [first, last] of a filter of `blocks` blocks (keys
+// of one bucket fall only there; a block may belong to two buckets).
+constexpr uint64_t kKeyFilterBuckets = 1024;
+inline uint64_t key_filter_bucket(uint64_t hash) { return ((hash >> 32) * kKeyFilterBuckets) >> 32; }
+inline uint64_t key_filter_bucket_first(uint64_t bucket, uint64_t blocks) {
+  return bucket * blocks / kKeyFilterBuckets;
+}
+inline uint64_t key_filter_bucket_last(uint64_t bucket, uint64_t blocks) {
+  return ((bucket + 1) * blocks - 1) / kKeyFilterBuckets;
 }
 
 // Filter bits for `hashes`: key_filter_blocks(hashes.size()) blocks.

@@ -147,9 +147,12 @@ Result<Db> Db::open(const std::string& path, bool create, int page_size) {
 }
 
 Result<Db> Db::open_reader(const std::string& path) {
-  // A read-only WAL connection still maps the -shm file read-write (SQLite
-  // 3.22+): it shares the wal-index with the writer, it just cannot write.
-  auto d = connect(path, SQLITE_OPEN_READONLY);
+  // Read-write where the file allows (never created): the only write a
+  // reader makes is SQLite rolling back a hot journal, the rest of a
+  // transaction a killed writer left in a rollback-journal file (a bulk load,
+  // or a writer killed while switching a file's journal mode). A read-only
+  // connection could not, and every query would fail until a writer ran.
+  auto d = connect(path, SQLITE_OPEN_READWRITE);
   if (!d.ok()) return d.error();
   sqlite3_db_config(d->db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   DBT_TRY(d->exec(kReaderMmap));

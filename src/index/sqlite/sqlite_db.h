@@ -70,10 +70,11 @@ class Db {
   // disk when it returns, which the batch protocol relies on (sqlite_store.cpp).
   // page_size > 0: the page size of a file created by this call.
   static Result<Db> open(const std::string& path, bool create, int page_size = 0);
-  // Opens an existing file read-only: no pragmas (WAL is a property of the
-  // file, set by the writer that created it) and no checkpoint when the last
+  // Opens an existing file for reading: no pragmas (the journal mode is a
+  // property of the file, set by its writer) and no checkpoint when the last
   // connection closes, so a query never writes the database or unlinks its
-  // WAL and -shm files (it creates them if missing, as any WAL reader must).
+  // WAL and -shm files (it creates them if missing, as any WAL reader must),
+  // except to roll back a hot journal a killed writer left (sqlite_db.cpp).
   static Result<Db> open_reader(const std::string& path);
 
   Status exec(std::string_view sql);

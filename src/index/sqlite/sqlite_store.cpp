@@ -45,12 +45,12 @@ INSERT OR IGNORE INTO batch_state VALUES (1, 0, NULL, NULL);
 // Key filters (sqlite_store_filters.cpp). Also created by a writer of an
 // index made before them.
 constexpr const char* kKeyFilterSchema = R"SQL(
-CREATE TABLE IF NOT EXISTS key_filter_sizes(
+CREATE TABLE IF NOT EXISTS key_filter_heads(
   partition TEXT PRIMARY KEY, version INTEGER NOT NULL, keys INTEGER NOT NULL,
   blocks INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS key_filters(
-  partition TEXT NOT NULL, chunk INTEGER NOT NULL, bits BLOB NOT NULL,
-  PRIMARY KEY (partition, chunk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS key_filter_buckets(
+  bucket INTEGER NOT NULL, partition TEXT NOT NULL, bits BLOB NOT NULL,
+  PRIMARY KEY (bucket, partition)) WITHOUT ROWID;
 )SQL";
 
 // Partition format 2 (PRAGMA user_version = 2): primary-key lookups use an
@@ -300,6 +300,7 @@ Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, 
   // Keep the hot index pages in memory (64 MiB); the checkpointer folds the
   // WAL back (fold_wal).
   if (writer) {
+    p->writer = true;
     DBT_TRY(p->db.exec("PRAGMA cache_size=-65536"));
     p->db.track_wal_frames(&p->wal_frames);
     if (bulk_) DBT_TRY(set_bulk_journal(*p));
@@ -321,9 +322,9 @@ Result<SqliteStore::Partition*> SqliteStore::partition(const std::string& name, 
 // bench 5.6 s instead of 7.6 s (median of 3, bench/README.md). Readers then
 // wait for a commit instead of reading past it, which a bulk load can afford;
 // a stream keeps WAL. Commits stay synchronous=FULL, so the batch protocol
-// above holds as before. The file goes back to WAL when the writer closes
-// it. Either switch is skipped (the file keeps its mode, still correct) while
-// another process has the file open in WAL mode.
+// above holds as before. When the writer closes the file it goes to "delete"
+// mode (close_partition). The switch is skipped (the file keeps its mode,
+// still correct) while another process has the file open in WAL mode.
 Status SqliteStore::set_bulk_journal(Partition& p) {
   auto mode = p.db.set_journal_mode("truncate");
   if (!mode.ok()) return mode.error();
@@ -331,12 +332,18 @@ Status SqliteStore::set_bulk_journal(Partition& p) {
   return {};
 }
 
+// A writer leaves a partition in rollback-journal mode ("delete"): a reader
+// then opens it with a handful of system calls, where a WAL file needs its
+// -wal and -shm files created, mapped and locked, and, for a one-shot query
+// (the first connection), the wal-index rebuilt. A writer coming back puts it
+// in WAL (a stream) or truncate (a bulk load) mode again. The switch needs
+// the file to itself: while a reader has it open it fails at once (no busy
+// wait) and the file stays as it was, which is as correct.
 SqliteStore::OpenPartitions::iterator SqliteStore::close_partition(OpenPartitions::iterator it) {
   const std::string path = path_of(it->first);
-  if (it->second->bulk) (void)it->second->db.set_journal_mode("wal");  // back for readers, streams
-  auto next = open_.erase(it);
-  if (checkpointer_) checkpointer_->forget(path);
-  return next;
+  if (checkpointer_) checkpointer_->forget(path);  // its connection would block the switch
+  if (it->second->writer) (void)it->second->db.set_journal_mode("delete");
+  return open_.erase(it);
 }
 
 Status SqliteStore::fold_wal(const std::string& name, Partition& part) {
@@ -393,7 +400,7 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
       pend->bind(1, next);
       pend->bind(2, std::string_view(names));
       DBT_TRY(pend->run());
-      return forget_key_filters(touched);
+      return forget_key_filters(touched, false);
     }));
     crash_point("batch-pending");  // tests: util/crash_point.h
 
@@ -612,7 +619,7 @@ Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
   for (const auto& [start, name, inode] : list_partition_files(dir_)) {
     if (start + kPartitionSeconds > cutoff) continue;
     // The filter first: a file without one is merely opened by lookups.
-    DBT_TRY(in_meta_transaction([&] { return forget_key_filters({name}); }));
+    DBT_TRY(in_meta_transaction([&] { return forget_key_filters({name}, true); }));
     written_keys_.erase(name);
     if (auto it = open_.find(name); it != open_.end()) close_partition(it);
     std::error_code ec;

@@ -82,6 +82,7 @@ class SqliteStore : public Store {
     uint64_t last_use = 0;      // use_tick_ when last handed out: the LRU one is closed
     bool with_pk_hash = false;  // format 1 (user_version 0): pk_hash column and index
     int wal_frames = 0;         // a writer's: frames in the WAL after its last commit
+    bool writer = false;        // opened by the writer (under writer.lock)
     bool bulk = false;          // a writer's, in rollback-journal mode (set_bulk_journal)
   };
   using OpenPartitions = std::map<std::string, std::unique_ptr<Partition>>;
@@ -126,8 +127,9 @@ class SqliteStore : public Store {
                            const std::vector<ChangeRecord>& changes,
                            const std::vector<size_t>& rows);
   // Inside a meta.db transaction: the filters of `names` go (step 1 of a batch,
-  // before their files change; a dropped partition).
-  Status forget_key_filters(const std::vector<std::string>& names);
+  // before their files change), with their bucket rows too if `buckets` (a
+  // dropped partition).
+  Status forget_key_filters(const std::vector<std::string>& names, bool buckets);
   // Between batches only: filters for the partitions written since their
   // last one, those no longer open unless `open_too` (they are done being
   // written, unless late events come). A failed build leaves no filter.

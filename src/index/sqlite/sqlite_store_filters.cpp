@@ -1,6 +1,11 @@
 // SqliteStore's key filters (key_filter.h), one per partition, in meta.db:
-//   key_filter_sizes(partition, version, keys, blocks)  one row per filter
-//   key_filters(partition, chunk, bits)                 kChunkBlocks blocks a row
+//   key_filter_heads(partition, version, keys, blocks)  one row per filter
+//   key_filter_buckets(bucket, partition, bits)         the blocks of each bucket
+// Bucket rows sort by bucket first: a lookup reads one bucket of every
+// filter from a few neighbouring pages, not a page or more per partition.
+// A head is the filter: its bucket rows are all rewritten in the head's
+// transaction (every bucket of a filter with blocks has some), and rows
+// without a head are never read. Removing a filter deletes its head only.
 // Why a lookup may trust them (no key is ever missed):
 //   * only the writer (under writer.lock) writes them, and never between
 //     step 1 and step 3 of a batch (sqlite_store.h);
@@ -18,14 +23,6 @@
 #include "index/sqlite/sqlite_store.h"
 
 namespace dbtrail::index::sqlite {
-
-namespace {
-
-// 16 blocks (512 bytes) a row: small enough to stay inside a WITHOUT ROWID
-// b-tree page of meta.db (4 KiB pages keep about 1 KiB of a row in place).
-constexpr uint64_t kChunkBlocks = 16;
-
-}  // namespace
 
 Status SqliteStore::note_written_keys(const std::string& name, Partition& part,
                                       const std::vector<ChangeRecord>& changes,
@@ -50,14 +47,21 @@ Status SqliteStore::note_written_keys(const std::string& name, Partition& part,
   return {};
 }
 
-Status SqliteStore::forget_key_filters(const std::vector<std::string>& names) {
-  for (const char* sql : {"DELETE FROM key_filter_sizes WHERE partition = ?",
-                          "DELETE FROM key_filters WHERE partition = ?"}) {
-    auto st = meta_.prepare(sql);
-    if (!st.ok()) return st.error();
-    for (const auto& name : names) {
-      st->bind(1, std::string_view(name));
-      DBT_TRY(st->run());
+Status SqliteStore::forget_key_filters(const std::vector<std::string>& names, bool buckets) {
+  auto head = meta_.prepare("DELETE FROM key_filter_heads WHERE partition = ?");
+  if (!head.ok()) return head.error();
+  for (const auto& name : names) {
+    head->bind(1, std::string_view(name));
+    DBT_TRY(head->run());
+  }
+  if (!buckets) return {};
+  auto rows = meta_.prepare("DELETE FROM key_filter_buckets WHERE bucket = ? AND partition = ?");
+  if (!rows.ok()) return rows.error();
+  for (const auto& name : names) {
+    for (uint64_t b = 0; b < kKeyFilterBuckets; ++b) {
+      rows->bind(1, int64_t(b));
+      rows->bind(2, std::string_view(name));
+      DBT_TRY(rows->run());
     }
   }
   return {};
@@ -98,23 +102,27 @@ Status SqliteStore::build_key_filter(const std::string& name, WrittenKeys& keys)
   const std::string bits = key_filter_bits(keys.hashes);
   const uint64_t blocks = key_filter_blocks(keys.hashes.size());
   return in_meta_transaction([&]() -> Status {
-    DBT_TRY(forget_key_filters({name}));
-    auto size = meta_.prepare(
-        "INSERT INTO key_filter_sizes(partition, version, keys, blocks) VALUES (?, ?, ?, ?)");
-    if (!size.ok()) return size.error();
-    size->bind(1, std::string_view(name));
-    size->bind(2, int64_t(kKeyFilterVersion));
-    size->bind(3, int64_t(keys.hashes.size()));
-    size->bind(4, int64_t(blocks));
-    DBT_TRY(size->run());
-    auto chunk = meta_.prepare("INSERT INTO key_filters(partition, chunk, bits) VALUES (?, ?, ?)");
-    if (!chunk.ok()) return chunk.error();
-    const size_t chunk_bytes = kChunkBlocks * kKeyFilterBlockBytes;
-    for (size_t at = 0, n = 0; at < bits.size(); at += chunk_bytes, ++n) {
-      chunk->bind(1, std::string_view(name));
-      chunk->bind(2, int64_t(n));
-      chunk->bind_blob(3, std::string_view(bits).substr(at, chunk_bytes));
-      DBT_TRY(chunk->run());
+    auto head = meta_.prepare(
+        "INSERT OR REPLACE INTO key_filter_heads(partition, version, keys, blocks) "
+        "VALUES (?, ?, ?, ?)");
+    if (!head.ok()) return head.error();
+    head->bind(1, std::string_view(name));
+    head->bind(2, int64_t(kKeyFilterVersion));
+    head->bind(3, int64_t(keys.hashes.size()));
+    head->bind(4, int64_t(blocks));
+    DBT_TRY(head->run());
+    if (blocks == 0) return {};  // an empty file: lookups skip it without reading buckets
+    auto row = meta_.prepare(
+        "INSERT OR REPLACE INTO key_filter_buckets(bucket, partition, bits) VALUES (?, ?, ?)");
+    if (!row.ok()) return row.error();
+    for (uint64_t b = 0; b < kKeyFilterBuckets; ++b) {
+      const uint64_t first = key_filter_bucket_first(b, blocks);
+      const uint64_t last = key_filter_bucket_last(b, blocks);
+      row->bind(1, int64_t(b));
+      row->bind(2, std::string_view(name));
+      row->bind_blob(3, std::string_view(bits).substr(first * kKeyFilterBlockBytes,
+                                                      (last - first + 1) * kKeyFilterBlockBytes));
+      DBT_TRY(row->run());
     }
     return {};
   });
@@ -125,19 +133,18 @@ Result<std::vector<std::string>> SqliteStore::partitions_without_key(const Query
   if (!f.pk) return out;
   DBT_TRY(open_meta_reader());
   if (!filter_probe_.is_ready()) {
-    // The chunk holding the key's block, computed per filter as
-    // key_filter_block does: ((hash >> 32) * blocks) >> 32, then / kChunkBlocks.
     auto st = meta_.prepare(
-        "SELECT s.partition, s.blocks, f.bits FROM key_filter_sizes s LEFT JOIN key_filters f "
-        "ON f.partition = s.partition AND f.chunk = ((?1 * s.blocks) >> 32) / " +
-        std::to_string(kChunkBlocks) + " WHERE s.version = ?2");
+        "SELECT h.partition, h.blocks, b.bits FROM key_filter_heads h LEFT JOIN "
+        "key_filter_buckets b ON b.bucket = ?1 AND b.partition = h.partition "
+        "WHERE h.version = ?2");
     // An index from before key filters has no such tables: no partition is skipped.
     if (!st.ok()) return out;
     filter_probe_ = std::move(st.value());
   }
   const uint64_t hash = key_hash(f.schema, f.table, *f.pk);
+  const uint64_t bucket = key_filter_bucket(hash);
   Stmt& st = filter_probe_;
-  st.bind(1, int64_t(hash >> 32));
+  st.bind(1, int64_t(bucket));
   st.bind(2, int64_t(kKeyFilterVersion));
   for (;;) {
     auto r = st.step();
@@ -148,11 +155,15 @@ Result<std::vector<std::string>> SqliteStore::partitions_without_key(const Query
     if (!r.value()) break;
     const uint64_t blocks = uint64_t(st.col_int(1));
     bool absent = blocks == 0;  // an empty partition
-    if (!absent && !st.col_null(2)) {
-      const uint64_t at = key_filter_block(hash, blocks) % kChunkBlocks * kKeyFilterBlockBytes;
-      std::string_view chunk = st.col_blob(2);
-      absent = at + kKeyFilterBlockBytes <= chunk.size() &&
-               !key_filter_block_has(chunk.substr(at, kKeyFilterBlockBytes), hash);
+    if (!absent) {
+      // A row of another size is not this filter's: it cannot exclude.
+      const uint64_t first = key_filter_bucket_first(bucket, blocks);
+      const uint64_t last = key_filter_bucket_last(bucket, blocks);
+      std::string_view bits = st.col_blob(2);
+      if (bits.size() == (last - first + 1) * kKeyFilterBlockBytes) {
+        const uint64_t at = (key_filter_block(hash, blocks) - first) * kKeyFilterBlockBytes;
+        absent = !key_filter_block_has(bits.substr(at, kKeyFilterBlockBytes), hash);
+      }
     }
     if (absent) out.push_back(st.col_text(0));
   }

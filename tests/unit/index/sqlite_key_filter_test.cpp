@@ -43,6 +43,25 @@ TEST(KeyFilter, HoldsEveryKeyAndFewOthers) {
   EXPECT_GT(false_positives, 0) << "a Bloom filter this size has some";
 }
 
+TEST(KeyFilter, AKeysBlockIsAmongItsBucketsBlocks) {
+  for (uint64_t blocks : {1ull, 3ull, 1023ull, 1024ull, 1025ull, 28125ull}) {
+    uint64_t next = 0;  // buckets leave no block out: each starts at or before the next one
+    for (uint64_t b = 0; b < sqlite::kKeyFilterBuckets; ++b) {
+      ASSERT_LE(sqlite::key_filter_bucket_first(b, blocks), sqlite::key_filter_bucket_last(b, blocks));
+      ASSERT_LE(sqlite::key_filter_bucket_first(b, blocks), next) << blocks << " " << b;
+      next = sqlite::key_filter_bucket_last(b, blocks) + 1;
+    }
+    EXPECT_EQ(next, blocks);
+    for (int i = 0; i < 20000; ++i) {
+      const uint64_t h = sqlite::key_hash("s", "t", std::to_string(i));
+      const uint64_t bucket = sqlite::key_filter_bucket(h);
+      const uint64_t block = sqlite::key_filter_block(h, blocks);
+      ASSERT_GE(block, sqlite::key_filter_bucket_first(bucket, blocks)) << blocks << " " << i;
+      ASSERT_LE(block, sqlite::key_filter_bucket_last(bucket, blocks)) << blocks << " " << i;
+    }
+  }
+}
+
 TEST(KeyFilter, HashSeparatesSchemaTableAndKey) {
   EXPECT_NE(sqlite::key_hash("ab", "c", "1"), sqlite::key_hash("a", "bc", "1"));
   EXPECT_NE(sqlite::key_hash("a", "b", "1|2"), sqlite::key_hash("a", "b|1", "2"));
@@ -90,7 +109,7 @@ std::map<std::string, int64_t> filters(const std::string& dir) {
   auto db = sqlite::Db::open_reader(dir + "/meta.db");
   EXPECT_TRUE(db.ok());
   if (!db.ok()) return out;
-  auto st = db->prepare("SELECT partition, keys FROM key_filter_sizes");
+  auto st = db->prepare("SELECT partition, keys FROM key_filter_heads");
   EXPECT_TRUE(st.ok());
   if (!st.ok()) return out;
   for (auto r = st->step(); r.ok() && r.value(); r = st->step()) out[st->col_text(0)] = st->col_int(1);
@@ -186,7 +205,7 @@ TEST_F(SqliteKeyFilterTest, IndexWithoutFiltersIsReadAsBefore) {
   {
     auto db = sqlite::Db::open(dir_.path() + "/meta.db", false);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(db->exec("DROP TABLE key_filters; DROP TABLE key_filter_sizes").ok());
+    ASSERT_TRUE(db->exec("DROP TABLE key_filter_buckets; DROP TABLE key_filter_heads").ok());
   }
   EXPECT_EQ(files_opened_for(dir_.path(), "h2-3", 1), 3u);  // every file, as before filters
   SqliteStore w(dir_.path());
