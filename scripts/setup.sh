@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libmariadb-dev libzstd-dev zlib1g-dev libssl-dev libsqlite3-dev libssh-dev libsodium-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libcpp-httplib-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client
   clang libclang-rt-14-dev

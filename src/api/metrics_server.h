@@ -1,6 +1,6 @@
-// A small HTTP endpoint for Prometheus: GET /metrics answers with the text a
-// render function returns at that moment (anything else is 404). Used by
-// `dbtrail stream --metrics-addr`. httplib stays inside metrics_server.cpp.
+// A small HTTP endpoint for Prometheus: GET (or HEAD) /metrics answers with
+// the text a render function returns at that moment; other paths are 404,
+// other methods 405. Used by `dbtrail stream --metrics-addr`.
 #pragma once
 
 #include <functional>
@@ -8,19 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "api/http_listener.h"
 #include "util/result.h"
 
 namespace dbtrail::api {
-
-struct ListenAddress {
-  std::string host;  // a name or an IP literal (IPv6 without its brackets)
-  int port = 0;      // 0: any free port, chosen at bind time
-};
-
-// "HOST:PORT" or "[IPV6]:PORT", port 0..65535. kInvalidArgument with a
-// sentence naming the flag `flag` otherwise (an empty host is refused too:
-// serving every interface must be asked for, as 0.0.0.0).
-Result<ListenAddress> parse_listen_address(std::string_view text, std::string_view flag);
 
 class MetricsServer {
  public:
@@ -30,7 +21,7 @@ class MetricsServer {
 
   // Binds now, so a bad address is reported before the caller starts its
   // work (kListen: in use, not an address of this host, unresolvable), then
-  // serves on background threads until destroyed.
+  // serves on background threads (HttpListener) until destroyed.
   static Result<std::unique_ptr<MetricsServer>> start(const ListenAddress& address, Render render);
 
   ~MetricsServer();  // stops serving and joins its threads
@@ -41,9 +32,8 @@ class MetricsServer {
   const std::string& url() const { return url_; }  // http://HOST:PORT/metrics
 
  private:
-  struct Impl;
-  explicit MetricsServer(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  MetricsServer() = default;
+  std::unique_ptr<HttpListener> listener_;
   int port_ = 0;
   std::string url_;
 };

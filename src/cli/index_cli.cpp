@@ -15,13 +15,4 @@ Result<std::unique_ptr<index::Store>> open_index(const std::string& location) {
   return index::open_store(location);
 }
 
-void add_index_commands(CLI::App& app) {
-  add_init_command(app);
-  add_index_command(app);
-  add_query_command(app);
-  add_status_command(app);
-  add_rotate_command(app);
-  add_snapshot_command(app);
-}
-
 }  // namespace dbtrail::cli

@@ -14,12 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"dbtrail: a lossless change index of MySQL and MariaDB binary logs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "dbtrail 0.1.0");
-  dbtrail::cli::add_binlog_commands(app);
-  dbtrail::cli::add_index_commands(app);
-  dbtrail::cli::add_recover_commands(app);
-  dbtrail::cli::add_binlog_dump_command(*app.get_subcommand("binlog"));
-  dbtrail::cli::add_check_command(app);
-  dbtrail::cli::add_stream_command(app);
+  dbtrail::cli::add_commands(app, argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

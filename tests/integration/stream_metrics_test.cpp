@@ -3,7 +3,6 @@
 // was written (rows exactly), and a bad address must stop the command before
 // it streams.
 #include <arpa/inet.h>
-#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -21,6 +20,7 @@
 #include <thread>
 #include <tuple>
 
+#include "loopback_http.h"
 #include "stream_fixture.h"
 
 namespace dbtrail::stream {
@@ -63,12 +63,11 @@ class StreamMetricsTest : public StreamTest {
     // http://127.0.0.1:PORT/metrics
     size_t colon = url.rfind(':');
     int port = std::stoi(url.substr(colon + 1));
-    httplib::Client c("127.0.0.1", port);
-    auto r = c.Get("/metrics");
-    EXPECT_TRUE(r) << httplib::to_string(r.error());
+    auto r = testing::http_get(port, "/metrics");
+    EXPECT_TRUE(r) << "cannot connect to " << url;
     if (!r) return {};
-    EXPECT_EQ(r->status, 200);
-    EXPECT_EQ(r->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_EQ(r->status, 200) << r->raw;
+    EXPECT_EQ(r->headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
     return parse_exposition(r->body);
   }
 };

@@ -1,13 +1,13 @@
-// The endpoint on a real loopback socket (127.0.0.1 only), scraped with an
-// HTTP client.
+// The endpoint on a real loopback socket (127.0.0.1 only), scraped with a
+// plain-socket HTTP client.
 #include "api/metrics_server.h"
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <atomic>
 #include <thread>
 
+#include "loopback_http.h"
 #include "stream/stream_metrics.h"
 #include "stream/stream_metrics_page.h"
 #include "util/prometheus_text.h"
@@ -52,18 +52,31 @@ TEST(MetricsServer, PortZeroServesTheRenderedTextAtMetricsOnly) {
   ASSERT_GT(port, 0);
   EXPECT_EQ((*s)->url(), "http://127.0.0.1:" + std::to_string(port) + "/metrics");
 
-  httplib::Client c("127.0.0.1", port);
   for (int i = 1; i <= 2; ++i) {
-    auto r = c.Get("/metrics");
-    ASSERT_TRUE(r) << httplib::to_string(r.error());
-    EXPECT_EQ(r->status, 200);
-    EXPECT_EQ(r->get_header_value("Content-Type"), kPrometheusContentType);
+    auto r = testing::http_get(port, "/metrics");
+    ASSERT_TRUE(r) << "cannot connect";
+    EXPECT_EQ(r->status, 200) << r->raw;
+    EXPECT_EQ(r->headers["content-type"], kPrometheusContentType);
     EXPECT_EQ(r->body,
               "# HELP n_total h\n# TYPE n_total counter\nn_total " + std::to_string(i) + "\n");
   }
-  auto other = c.Get("/");
+  auto query = testing::http_get(port, "/metrics?name[]=x");
+  ASSERT_TRUE(query);
+  EXPECT_EQ(query->status, 200) << "a query string is still /metrics";
+  auto head = testing::http_exchange(port, "HEAD /metrics HTTP/1.1\r\nHost: h\r\n\r\n");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->body, "") << "HEAD sends no body";
+  EXPECT_NE(head->headers["content-length"], "0") << "but says how long it would be";
+  auto other = testing::http_get(port, "/");
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 404);
+  auto post = testing::http_exchange(
+      port, "POST /metrics HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  EXPECT_EQ(post->headers["allow"], "GET, HEAD");
+  EXPECT_EQ(scrapes.load(), 4) << "405/404 must not render";
 }
 
 TEST(MetricsServer, APortInUseIsAListenErrorNotASharedPort) {
@@ -96,11 +109,10 @@ TEST(MetricsServer, ScrapesWhileTheCountersMove) {
       m.pending_since.store(m.pending_since.load() == 0 ? 100 : 0);
     }
   });
-  httplib::Client c("127.0.0.1", (*s)->port());
   uint64_t last = 0;
   for (int i = 0; i < 20; ++i) {
-    auto r = c.Get("/metrics");
-    ASSERT_TRUE(r) << httplib::to_string(r.error());
+    auto r = testing::http_get((*s)->port(), "/metrics");
+    ASSERT_TRUE(r) << "cannot connect";
     const std::string key = "\ndbtrail_stream_rows_indexed_total ";
     size_t at = r->body.find(key);
     ASSERT_NE(at, std::string::npos) << r->body;
