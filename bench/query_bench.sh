@@ -4,7 +4,8 @@
 #   bench/query_bench.sh      build, generate + index once (about 5-10 minutes), time
 # The index is kept in BENCH_INDEX (default /tmp/dbtrail-query-bench.index) and
 # reused by later runs; REBUILD=1 builds it again.
-# Knobs: RUNS (default 50), SKIP_BUILD=1, DBTRAIL=path, BENCH_INDEX=dir, REBUILD=1.
+# Knobs: RUNS (default 50), SKIP_BUILD=1, DBTRAIL=path, BENCH_INDEX=dir, REBUILD=1,
+# BASELINE=path (another dbtrail binary timed on the middle key in the same run).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -97,6 +98,29 @@ say "every key finds its expected number of changes"
 # The floor: starting the binary and exiting, no index opened.
 names+=("process start")
 cmds+=(--command-name "process start (dbtrail --version)" "$DBTRAIL --version")
+# Peers in the same run: the machine's floor for any process, and Debian's
+# sqlite3 shell finding the middle key in the one partition file that holds
+# its first change (it is told the file: no meta.db, no key filter, one file).
+peer_sql="SELECT * FROM binlog_events WHERE schema_name='bench' AND table_name='simple' AND pk_values='4500000'"
+peer_file=
+for f in "$BENCH_INDEX"/p_*.db; do
+  if [[ $(sqlite3 -readonly "$f" "SELECT count(*) FROM (${peer_sql})") != 0 ]]; then
+    peer_file=$f
+    break
+  fi
+done
+[[ -n $peer_file ]] || { echo "bench: no partition holds key 4500000" >&2; exit 1; }
+# BASELINE=path/to/another/dbtrail: the middle key with that binary too
+# (an earlier build), in the same hyperfine run.
+if [[ -n ${BASELINE:-} ]]; then
+  names+=("baseline middle")
+  cmds+=(--command-name "baseline: $BASELINE, middle key"
+    "$BASELINE query --index sqlite:$BENCH_INDEX --schema bench --table simple --pk 4500000 --format json")
+fi
+names+=("peer sqlite3" "peer true")
+cmds+=(--command-name "peer: sqlite3 -json on $(basename "$peer_file")"
+  "sqlite3 -readonly -json $peer_file \"$peer_sql\""
+  --command-name "peer: /bin/true" "/bin/true")
 
 json=$DIR/hyperfine.json
 hyperfine -N --warmup 3 --runs "$RUNS" --style basic --export-json "$json" "${cmds[@]}" \
@@ -109,14 +133,27 @@ mapfile -t systems < <(json_field system)
 printf '\nindex: %s events, %s hourly partitions, %s MiB (%s)\n' "$events" "$parts" \
   "$((size / 1048576))" "$BENCH_INDEX"
 over=0
+declare -A median_of
 for i in "${!names[@]}"; do
   ms=$(awk -v s="${medians[$i]}" 'BEGIN { printf "%.2f", s * 1000 }')
   cpu=$(awk -v u="${users[$i]}" -v s="${systems[$i]}" 'BEGIN { printf "%.2f", (u + s) * 1000 }')
-  if [[ ${names[$i]} == "process start" ]]; then
-    printf 'dbtrail --version (floor)    median %7s ms   cpu (user+sys, mean) %7s ms\n' "$ms" "$cpu"
-    continue
-  fi
-  printf 'dbtrail query --pk %-10s median %7s ms   cpu (user+sys, mean) %7s ms\n' "${names[$i]}" "$ms" "$cpu"
-  awk -v m="$ms" 'BEGIN { exit !(m >= 5) }' && over=1
+  median_of[${names[$i]}]=$ms
+  case ${names[$i]} in
+    "process start") label="dbtrail --version (floor)" ;;
+    "peer sqlite3") label="sqlite3 shell, one file" ;;
+    "peer true") label="/bin/true" ;;
+    "baseline middle") label="BASELINE query --pk middle" ;;
+    *)
+      label="dbtrail query --pk ${names[$i]}"
+      awk -v m="$ms" 'BEGIN { exit !(m >= 5) }' && over=1
+      ;;
+  esac
+  printf '%-30s median %7s ms   cpu (user+sys, mean) %7s ms\n' "$label" "$ms" "$cpu"
 done
+ratio() { awk -v a="${median_of[$1]}" -v b="${median_of[$2]}" 'BEGIN { printf "%.2f", a / b }'; }
+printf 'ratios of medians: middle / sqlite3 shell %sx, middle / --version %sx, --version / /bin/true %sx\n' \
+  "$(ratio middle "peer sqlite3")" "$(ratio middle "process start")" "$(ratio "process start" "peer true")"
+if [[ -n ${BASELINE:-} ]]; then
+  printf 'ratio of medians: middle / BASELINE middle %sx\n' "$(ratio middle "baseline middle")"
+fi
 if ((over)); then echo "target: median under 5 ms: MISSED"; else echo "target: median under 5 ms: met"; fi

@@ -79,6 +79,21 @@ TEST_F(IndexCli, RotateDaemonRepeatsUntilSigterm) {
   EXPECT_NE(lone.out.find("--interval only applies with --daemon"), std::string::npos) << lone.out;
 }
 
+// A rotate daemon between passes holds no lock: `index` (a writer) runs
+// meanwhile instead of failing with "another dbtrail process is writing".
+TEST_F(IndexCli, RotateDaemonLeavesTheIndexWritable) {
+  ASSERT_EQ(run("init --index " + loc_).code, 0);
+  const std::string out = dir_ + "/rotate.out";
+  const std::string script =
+      kBin + " rotate --index " + loc_ + " --retain 1h --daemon --interval 1s >" + out +
+      " 2>&1 & pid=$!; for i in $(seq 600); do grep -q dropped " + out +
+      " && break; sleep 0.1; done; " + kBin + " index --index " + loc_ + " --files " + kFix +
+      "go-parse/mysql-bin.000012; echo index=$?; kill -TERM $pid; wait $pid; echo exit=$?";
+  auto r = dbtrail::testing::run_command(script, dir_);
+  EXPECT_NE(r.out.find("index=0"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("exit=0"), std::string::npos) << r.out << r.err;
+}
+
 TEST_F(IndexCli, BadInputIsOneLineWithItsExitCode) {
   ASSERT_EQ(run("init --index " + loc_).code, 0);
   const std::string q = "query --index " + loc_ + " --schema s --table t ";

@@ -125,10 +125,8 @@ SqliteStore::SqliteStore(std::string dir)
     : dir_(std::move(dir)), checkpoint_frames_(kCheckpointFrames), max_wal_frames_(kMaxWalFrames) {}
 
 SqliteStore::~SqliteStore() {
-  if (lock_fd_ >= 0) build_key_filters(true);  // the partitions this writer leaves
-  while (!open_.empty()) close_partition(open_.begin());
-  checkpointer_.reset();  // after the writer's connections: its own are the last
-  if (lock_fd_ >= 0) ::close(lock_fd_);
+  release_writer();
+  while (!open_.empty()) close_partition(open_.begin());  // a reader's
 }
 
 std::string SqliteStore::path_of(const std::string& partition) const {
@@ -175,7 +173,17 @@ Status SqliteStore::open_meta_reader() {
 }
 
 Status SqliteStore::lock_writer() {
-  if (lock_fd_ >= 0) return {};
+  auto locked = try_lock_writer();
+  if (!locked.ok()) return locked.error();
+  if (!locked.value()) {
+    return make_error(ErrorCode::kIo, "another dbtrail process is writing the index at " + dir_ +
+                                          "; wait for it to finish or stop it first");
+  }
+  return {};
+}
+
+Result<bool> SqliteStore::try_lock_writer() {
+  if (lock_fd_ >= 0) return true;
   DBT_TRY(open_meta());
   std::string path = dir_ + "/writer.lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -184,16 +192,27 @@ Status SqliteStore::lock_writer() {
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return make_error(ErrorCode::kIo, "another dbtrail process is writing the index at " + dir_ +
-                                          "; wait for it to finish or stop it first");
+    return false;
   }
   lock_fd_ = fd;
   DBT_TRY(meta_.exec(kKeyFilterSchema));
+  DBT_TRY(meta_.exec(kUpkeepSchema));
   // Partitions opened for reading before the lock are reopened as a writer's.
   open_.clear();
   // We are the only writer now: whatever a crashed writer left half-done goes.
   DBT_TRY(roll_back_hot_journals());
-  return recover_pending();
+  DBT_TRY(recover_pending());
+  return true;
+}
+
+void SqliteStore::release_writer() {
+  if (lock_fd_ < 0) return;
+  build_key_filters(true);  // the partitions this writer leaves
+  while (!open_.empty()) close_partition(open_.begin());
+  checkpointer_.reset();  // after the writer's connections: its own are the last
+  ::close(lock_fd_);
+  lock_fd_ = -1;
+  bulk_ = false;
 }
 
 // A bulk writer killed mid-commit leaves a journal that is not empty: the
@@ -482,6 +501,9 @@ Status SqliteStore::write_rows(std::vector<ChangeRecord>& changes,
   crash_point("batch-before-commit");
   if (Status s = meta_.exec("COMMIT"); !s.ok()) return fail(s.error());
   build_key_filters(false);  // of the partitions this batch moved past
+  // Between batches: rotation queued by another process. Its failure is the
+  // request's (recorded for the requester), not this batch's.
+  (void)serve_upkeep_requests(false);
   return {};
 }
 
@@ -612,9 +634,8 @@ Result<std::vector<PartitionInfo>> SqliteStore::partitions() {
   return out;
 }
 
-Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
-  // Under the writer lock: no writer of ours can be filling a file we unlink.
-  DBT_TRY(lock_writer());
+// Under the writer lock: no writer of ours can be filling a file we unlink.
+Result<uint32_t> SqliteStore::drop_partitions_as_writer(int64_t cutoff) {
   uint32_t dropped = 0;
   for (const auto& [start, name, inode] : list_partition_files(dir_)) {
     if (start + kPartitionSeconds > cutoff) continue;
@@ -634,17 +655,19 @@ Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
   return dropped;
 }
 
-Status SqliteStore::add_future_partitions(uint32_t hours, int64_t now) {
-  DBT_TRY(lock_writer());  // creating files is writing: one process at a time
+// Creating files is writing: under the writer lock, one process at a time.
+Status SqliteStore::add_future_as_writer(uint32_t hours, int64_t now) {
   for (uint32_t h = 1; h <= hours; ++h) {
     const std::string name = partition_name(now + int64_t(h) * kPartitionSeconds);
-    const bool fresh = !fs::exists(path_of(name));
+    if (fs::exists(path_of(name))) continue;
     auto p = partition(name, true);
     if (!p.ok()) return p.error();
-    // An empty filter: lookups skip the file until rows arrive in it.
-    if (fresh) written_keys_.try_emplace(name).first->second.complete = true;
+    // An empty filter: lookups skip the file until rows arrive in it. Built
+    // now for these only: a stream serving this keeps its other files open.
+    WrittenKeys none;
+    none.complete = true;
+    DBT_TRY(build_key_filter(name, none));
   }
-  build_key_filters(true);
   return {};
 }
 

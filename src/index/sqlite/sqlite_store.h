@@ -69,6 +69,9 @@ class SqliteStore : public Store {
   void wait_for_checkpoints_for_testing() {
     if (checkpointer_) checkpointer_->wait_all_idle();
   }
+  // How long drop_partitions_before / add_future_partitions wait for the
+  // process that holds the writer lock to apply their request.
+  void set_upkeep_wait_for_testing(int ms) { upkeep_wait_ms_ = ms; }
 
  private:
   struct Partition {
@@ -93,6 +96,19 @@ class SqliteStore : public Store {
   Status in_meta_transaction(const std::function<Status()>& body);
   Status insert_snapshot(SchemaSnapshot& s);
   Status lock_writer();
+  Result<bool> try_lock_writer();  // false: another process holds writer.lock
+  void release_writer();           // what the destructor does, the store stays usable
+
+  // Rotation and pre-creation (sqlite_store_upkeep.cpp): done by the writer.
+  // A process without the writer lock queues them in meta.db's
+  // upkeep_requests; the writer serves the queue between batches.
+  enum class Upkeep { kDrop, kAddFuture };
+  Result<int64_t> upkeep(Upkeep kind, int64_t arg, int64_t now);
+  Result<int64_t> apply_upkeep(Upkeep kind, int64_t arg, int64_t now);  // as the writer
+  Status serve_upkeep_requests(bool force);  // else at most once a second
+  static const char* const kUpkeepSchema;
+  Result<uint32_t> drop_partitions_as_writer(int64_t cutoff);
+  Status add_future_as_writer(uint32_t hours, int64_t now);
   Status recover_pending();
   Status roll_back_hot_journals();
   Result<int64_t> committed_mark();
@@ -152,6 +168,8 @@ class SqliteStore : public Store {
   int checkpoint_frames_;
   int max_wal_frames_;
   uint64_t use_tick_ = 0;
+  int upkeep_wait_ms_ = 60000;
+  int64_t upkeep_checked_ms_ = 0;  // a writer's: when it last looked for requests
 };
 
 }  // namespace dbtrail::index::sqlite

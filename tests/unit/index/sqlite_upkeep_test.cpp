@@ -1,0 +1,163 @@
+// Rotation and pre-creation of the embedded index while another process
+// (here: another SqliteStore on the same directory, with its own writer.lock
+// descriptor, as `stream` and `rotate --daemon` would be) holds the writer
+// lock: the request is queued and served by the writer between batches.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "index/sqlite/sqlite_store.h"
+#include "temp_dir.h"
+#include "test_checkpoint.h"
+
+namespace dbtrail::index {
+namespace {
+
+using sqlite::SqliteStore;
+namespace fs = std::filesystem;
+
+constexpr int64_t kHour0 = 1764097200;  // 2025-11-25T19:00:00Z: p_2025112519
+
+ChangeRecord row(const std::string& pk, int hour) {
+  ChangeRecord c;
+  c.binlog_file = "mysql-bin.000001";
+  c.event_time = kHour0 + hour * 3600;
+  c.schema = "shop";
+  c.table = "t";
+  c.type = ChangeType::kInsert;
+  c.pk_values = pk;
+  c.row_after = "{\"id\":\"" + pk + "\"}";
+  return c;
+}
+
+class SqliteUpkeepTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SqliteStore s(dir_.path());
+    ASSERT_TRUE(s.init().ok());
+  }
+  void write(SqliteStore& s, std::vector<ChangeRecord> b) {
+    Status st = s.write_batch(b, testing::checkpoint_at(++pos_));
+    ASSERT_TRUE(st.ok()) << st.error().message;
+  }
+  bool has_file(const std::string& name) const {
+    return fs::exists(dir_.path() + "/" + name + ".db");
+  }
+  size_t rows_of(SqliteStore& s, const std::string& pk) {
+    QueryFilter f;
+    f.schema = "shop";
+    f.table = "t";
+    f.pk = pk;
+    auto r = s.query(f);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->size() : 0;
+  }
+
+  testing::TempDir dir_;
+  uint64_t pos_ = 0;
+};
+
+TEST_F(SqliteUpkeepTest, ARotationLeavesTheWriterLockFree) {
+  {
+    SqliteStore w(dir_.path());
+    write(w, {row("a", 0), row("b", 1)});
+  }
+  SqliteStore rotator(dir_.path());  // a `rotate --daemon` that stays up
+  auto dropped = rotator.drop_partitions_before(kHour0 + 3600);
+  ASSERT_TRUE(dropped.ok()) << dropped.error().message;
+  EXPECT_EQ(dropped.value(), 1u);
+  ASSERT_TRUE(rotator.add_future_partitions(2, kHour0 + 3600).ok());
+  EXPECT_TRUE(has_file("p_2025112521"));
+
+  // A stream starts while the rotator is still up: it must get the lock.
+  SqliteStore stream(dir_.path());
+  write(stream, {row("c", 1)});
+  EXPECT_EQ(rows_of(stream, "b"), 1u);
+  EXPECT_EQ(rows_of(stream, "c"), 1u);
+}
+
+TEST_F(SqliteUpkeepTest, AWriterServesAQueuedRotationBetweenBatches) {
+  SqliteStore stream(dir_.path());
+  write(stream, {row("old", 0), row("new", 2)});
+  ASSERT_TRUE(has_file("p_2025112519"));
+
+  SqliteStore rotator(dir_.path());
+  auto asked = std::async(std::launch::async,
+                          [&] { return rotator.drop_partitions_before(kHour0 + 3600); });
+  // The stream keeps writing; one of its batches, a second or so apart, serves it.
+  int batches = 0;
+  while (asked.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+    write(stream, {row("k" + std::to_string(++batches), 2)});
+    ASSERT_LT(batches, 300) << "the writer never served the request";
+  }
+  auto dropped = asked.get();
+  ASSERT_TRUE(dropped.ok()) << dropped.error().message;
+  EXPECT_EQ(dropped.value(), 1u);
+  EXPECT_FALSE(has_file("p_2025112519"));
+
+  // The writer goes on as before, into the hour it had open, and nothing it
+  // wrote is lost.
+  write(stream, {row("after", 2)});
+  EXPECT_EQ(rows_of(stream, "old"), 0u);
+  EXPECT_EQ(rows_of(stream, "new"), 1u);
+  EXPECT_EQ(rows_of(stream, "after"), 1u);
+  for (int i = 1; i <= batches; ++i) EXPECT_EQ(rows_of(stream, "k" + std::to_string(i)), 1u);
+}
+
+TEST_F(SqliteUpkeepTest, AQueuedPreCreationIsServedToo) {
+  SqliteStore stream(dir_.path());
+  write(stream, {row("a", 0)});
+  SqliteStore rotator(dir_.path());
+  auto asked = std::async(std::launch::async,
+                          [&] { return rotator.add_future_partitions(3, kHour0); });
+  int batches = 0;
+  while (asked.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+    write(stream, {row("k" + std::to_string(++batches), 0)});
+    ASSERT_LT(batches, 300) << "the writer never served the request";
+  }
+  Status s = asked.get();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  for (const char* name : {"p_2025112520", "p_2025112521", "p_2025112522"})
+    EXPECT_TRUE(has_file(name)) << name;
+}
+
+TEST_F(SqliteUpkeepTest, AnIdleWriterLeavesTheRequestQueuedAndSaysSo) {
+  SqliteStore stream(dir_.path());
+  write(stream, {row("old", 0), row("new", 2)});
+  SqliteStore rotator(dir_.path());
+  rotator.set_upkeep_wait_for_testing(300);
+  auto dropped = rotator.drop_partitions_before(kHour0 + 3600);
+  ASSERT_FALSE(dropped.ok());
+  EXPECT_NE(dropped.error().message.find("queued"), std::string::npos) << dropped.error().message;
+  EXPECT_TRUE(has_file("p_2025112519")) << "nothing changes until the writer serves it";
+
+  // The next batch applies it (a writer looks at most once a second).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  write(stream, {row("next", 2)});
+  EXPECT_FALSE(has_file("p_2025112519"));
+  EXPECT_EQ(rows_of(stream, "next"), 1u);
+}
+
+TEST_F(SqliteUpkeepTest, AWriterThatStopsLetsTheWaitingProcessServeItself) {
+  auto stream = std::make_unique<SqliteStore>(dir_.path());
+  write(*stream, {row("old", 0), row("new", 2)});
+  SqliteStore rotator(dir_.path());
+  auto asked = std::async(std::launch::async,
+                          [&] { return rotator.drop_partitions_before(kHour0 + 3600); });
+  ASSERT_EQ(asked.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  stream.reset();  // stops without another batch: the lock is free
+  auto dropped = asked.get();
+  ASSERT_TRUE(dropped.ok()) << dropped.error().message;
+  EXPECT_EQ(dropped.value(), 1u);
+  EXPECT_FALSE(has_file("p_2025112519"));
+  SqliteStore next(dir_.path());
+  write(next, {row("again", 2)});  // and the lock was released after
+  EXPECT_EQ(rows_of(next, "new"), 1u);
+}
+
+}  // namespace
+}  // namespace dbtrail::index
