@@ -13,15 +13,14 @@
 #include "index/sqlite/key_filter.h"
 #include "index/sqlite/sqlite_db.h"
 #include "index/sqlite/sqlite_store.h"
-#include "temp_dir.h"
-#include "test_checkpoint.h"
+#include "sqlite_index_test.h"
 
 namespace dbtrail::index {
 namespace {
 
 using sqlite::SqliteStore;
 
-constexpr int64_t kHour0 = 1764097200;  // 2025-11-25T19:00:00Z
+using testing::kHour0;
 
 TEST(KeyFilter, HoldsEveryKeyAndFewOthers) {
   std::vector<uint64_t> in;
@@ -70,31 +69,10 @@ TEST(KeyFilter, HashSeparatesSchemaTableAndKey) {
 }
 
 ChangeRecord row(const std::string& pk, int hour, int64_t second = 0) {
-  ChangeRecord c;
-  c.binlog_file = "mysql-bin.000001";
-  c.event_time = kHour0 + hour * 3600 + second;
-  c.schema = "shop";
-  c.table = "t";
-  c.type = ChangeType::kInsert;
-  c.pk_values = pk;
-  c.row_after = "{\"id\":\"" + pk + "\"}";
-  return c;
+  return testing::shop_row(pk, hour, second);
 }
 
-QueryFilter by_pk(const std::string& pk) {
-  QueryFilter f;
-  f.schema = "shop";
-  f.table = "t";
-  f.pk = pk;
-  f.limit = 100000;
-  return f;
-}
-
-size_t count_of(Store& s, const std::string& pk) {
-  auto r = s.query(by_pk(pk));
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-  return r.ok() ? r->size() : 0;
-}
+size_t count_of(Store& s, const std::string& pk) { return testing::changes_of(s, pk); }
 
 // Partition files a fresh reader opens to look `pk` up.
 size_t files_opened_for(const std::string& dir, const std::string& pk, size_t expect) {
@@ -116,15 +94,8 @@ std::map<std::string, int64_t> filters(const std::string& dir) {
   return out;
 }
 
-class SqliteKeyFilterTest : public ::testing::Test {
+class SqliteKeyFilterTest : public testing::SqliteIndexTest {
  protected:
-  void SetUp() override {
-    SqliteStore s(dir_.path());
-    ASSERT_TRUE(s.init().ok());
-  }
-  void write(SqliteStore& s, std::vector<ChangeRecord> b) {
-    ASSERT_TRUE(s.write_batch(b, testing::checkpoint_at(++pos_)).ok());
-  }
   // Hours 0..hours-1, `per_hour` keys each: "h<hour>-<i>".
   void fill(SqliteStore& s, int hours, int per_hour) {
     for (int h = 0; h < hours; ++h) {
@@ -133,8 +104,6 @@ class SqliteKeyFilterTest : public ::testing::Test {
       write(s, std::move(b));
     }
   }
-  testing::TempDir dir_;
-  uint64_t pos_ = 0;
 };
 
 TEST_F(SqliteKeyFilterTest, LookupOpensOnlyTheFilesThatMayHoldTheKey) {
@@ -148,7 +117,7 @@ TEST_F(SqliteKeyFilterTest, LookupOpensOnlyTheFilesThatMayHoldTheKey) {
   EXPECT_EQ(files_opened_for(dir_.path(), "nowhere", 0), 0u);
   // A key with the same text in another table is another key.
   SqliteStore reader(dir_.path());
-  QueryFilter other = by_pk("h3-17");
+  QueryFilter other = testing::shop_key("h3-17");
   other.table = "u";
   EXPECT_EQ(reader.query(other)->size(), 0u);
 }

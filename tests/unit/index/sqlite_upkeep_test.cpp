@@ -11,8 +11,7 @@
 #include <vector>
 
 #include "index/sqlite/sqlite_store.h"
-#include "temp_dir.h"
-#include "test_checkpoint.h"
+#include "sqlite_index_test.h"
 
 namespace dbtrail::index {
 namespace {
@@ -20,45 +19,28 @@ namespace {
 using sqlite::SqliteStore;
 namespace fs = std::filesystem;
 
-constexpr int64_t kHour0 = 1764097200;  // 2025-11-25T19:00:00Z: p_2025112519
+using testing::kHour0;
 
-ChangeRecord row(const std::string& pk, int hour) {
-  ChangeRecord c;
-  c.binlog_file = "mysql-bin.000001";
-  c.event_time = kHour0 + hour * 3600;
-  c.schema = "shop";
-  c.table = "t";
-  c.type = ChangeType::kInsert;
-  c.pk_values = pk;
-  c.row_after = "{\"id\":\"" + pk + "\"}";
-  return c;
-}
+ChangeRecord row(const std::string& pk, int hour) { return testing::shop_row(pk, hour); }
 
-class SqliteUpkeepTest : public ::testing::Test {
+class SqliteUpkeepTest : public testing::SqliteIndexTest {
  protected:
-  void SetUp() override {
-    SqliteStore s(dir_.path());
-    ASSERT_TRUE(s.init().ok());
-  }
-  void write(SqliteStore& s, std::vector<ChangeRecord> b) {
-    Status st = s.write_batch(b, testing::checkpoint_at(++pos_));
-    ASSERT_TRUE(st.ok()) << st.error().message;
-  }
   bool has_file(const std::string& name) const {
     return fs::exists(dir_.path() + "/" + name + ".db");
   }
-  size_t rows_of(SqliteStore& s, const std::string& pk) {
-    QueryFilter f;
-    f.schema = "shop";
-    f.table = "t";
-    f.pk = pk;
-    auto r = s.query(f);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-    return r.ok() ? r->size() : 0;
+  size_t rows_of(SqliteStore& s, const std::string& pk) { return testing::changes_of(s, pk); }
+  // One-row batches ("k1", "k2", ... into `hour`), 100 ms apart, until the
+  // request behind `asked` is answered; how many were written.
+  template <class T>
+  int write_until(SqliteStore& s, std::future<T>& asked, int hour) {
+    int batches = 0;
+    while (asked.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+      write(s, {row("k" + std::to_string(++batches), hour)});
+      EXPECT_LT(batches, 300) << "the writer never served the request";
+      if (batches >= 300) break;
+    }
+    return batches;
   }
-
-  testing::TempDir dir_;
-  uint64_t pos_ = 0;
 };
 
 TEST_F(SqliteUpkeepTest, ARotationLeavesTheWriterLockFree) {
@@ -89,11 +71,7 @@ TEST_F(SqliteUpkeepTest, AWriterServesAQueuedRotationBetweenBatches) {
   auto asked = std::async(std::launch::async,
                           [&] { return rotator.drop_partitions_before(kHour0 + 3600); });
   // The stream keeps writing; one of its batches, a second or so apart, serves it.
-  int batches = 0;
-  while (asked.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
-    write(stream, {row("k" + std::to_string(++batches), 2)});
-    ASSERT_LT(batches, 300) << "the writer never served the request";
-  }
+  const int batches = write_until(stream, asked, 2);
   auto dropped = asked.get();
   ASSERT_TRUE(dropped.ok()) << dropped.error().message;
   EXPECT_EQ(dropped.value(), 1u);
@@ -114,11 +92,7 @@ TEST_F(SqliteUpkeepTest, AQueuedPreCreationIsServedToo) {
   SqliteStore rotator(dir_.path());
   auto asked = std::async(std::launch::async,
                           [&] { return rotator.add_future_partitions(3, kHour0); });
-  int batches = 0;
-  while (asked.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
-    write(stream, {row("k" + std::to_string(++batches), 0)});
-    ASSERT_LT(batches, 300) << "the writer never served the request";
-  }
+  write_until(stream, asked, 0);
   Status s = asked.get();
   ASSERT_TRUE(s.ok()) << s.error().message;
   for (const char* name : {"p_2025112520", "p_2025112521", "p_2025112522"})
