@@ -1,0 +1,103 @@
+// `dbtrail rotate` beside a running `dbtrail stream` on the embedded index,
+// as DBAs run bintrail's: the stream holds the writer lock, so rotate queues
+// its pass and the stream applies it between two batches. The old hour goes,
+// every row of the other hours stays, once.
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "stream_fixture.h"
+
+namespace dbtrail::stream {
+namespace {
+
+namespace fs = std::filesystem;
+
+using StreamRotateTest = StreamTest;
+
+// The partition files' names (p_YYYYMMDDHH), oldest first.
+std::set<std::string> partition_files(const std::string& dir) {
+  std::set<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("p_", 0) == 0 && e.path().extension() == ".db") out.insert(name);
+  }
+  return out;
+}
+
+// pk_values -> number of changes of shop.t in the index.
+std::map<std::string, int> changes_by_key(const std::string& loc) {
+  std::map<std::string, int> out;
+  auto store = index::open_store(loc);
+  EXPECT_TRUE(store.ok()) << store.error().message;
+  if (!store.ok()) return out;
+  index::QueryFilter f;
+  f.schema = "shop";
+  f.table = "t";
+  f.limit = 1000000;
+  auto rows = (*store)->query(f);
+  EXPECT_TRUE(rows.ok()) << rows.error().message;
+  if (rows.ok())
+    for (const auto& r : *rows) ++out[r.pk_values];
+  return out;
+}
+
+TEST_F(StreamRotateTest, RotateBesideAStreamIsAppliedByIt) {
+  exec(*admin_, "CREATE DATABASE shop");
+  exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT)");
+  // Ten rows in an hour two days back (binlog time follows SET TIMESTAMP).
+  exec(*admin_, "SET TIMESTAMP = UNIX_TIMESTAMP() - 2 * 86400");
+  for (int i = 1; i <= 10; ++i) exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", 0)");
+  exec(*admin_, "SET TIMESTAMP = DEFAULT");
+  exec(*admin_, "INSERT INTO shop.t VALUES (11, 0)");
+  pid_t pid = spawn();
+  ASSERT_TRUE(caught_up(90)) << log_text();
+  const std::set<std::string> before = partition_files(index_dir_);
+  ASSERT_GE(before.size(), 2u) << "the old hour and this one";
+  const std::string old = *before.begin();
+
+  // Rows keep coming while rotate waits, so the stream writes batches.
+  std::atomic<bool> done{false};
+  std::atomic<int> last{11};
+  std::thread load([&] {
+    auto c = admin(sb_);
+    while (!done) {
+      exec(*c, "INSERT INTO shop.t VALUES (" + std::to_string(last + 1) + ", 1)");
+      ++last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  const std::string cmd =
+      std::string(DBTRAIL_BINARY) + " rotate --index " + loc_ + " --retain 1d 2>&1; echo exit=$?";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  done = true;
+  load.join();
+  ASSERT_TRUE(caught_up(90)) << log_text();
+  EXPECT_EQ(stop(pid, SIGTERM), 0) << log_text();
+
+  EXPECT_NE(out.find("dropped 1 partitions"), std::string::npos) << out;
+  EXPECT_NE(out.find("exit=0"), std::string::npos) << out;
+  const std::set<std::string> after = partition_files(index_dir_);
+  EXPECT_EQ(after.count(old), 0u) << old << " is older than a day";
+  for (const auto& name : before) {
+    if (name != old) {
+      EXPECT_EQ(after.count(name), 1u) << name << " is not";
+    }
+  }
+  auto keys = changes_by_key(loc_);
+  for (int i = 1; i <= 10; ++i) EXPECT_EQ(keys.count(std::to_string(i)), 0u) << i;
+  for (int i = 11; i <= last; ++i) EXPECT_EQ(keys[std::to_string(i)], 1) << i;
+  EXPECT_EQ(keys.size(), size_t(last - 10));
+}
+
+}  // namespace
+}  // namespace dbtrail::stream
