@@ -90,6 +90,9 @@ class Store {
   virtual Result<uint32_t> drop_partitions_before(int64_t cutoff) = 0;
   // Pre-creates the next `hours` hourly partitions from now.
   virtual Status add_future_partitions(uint32_t hours, int64_t now) = 0;
+  // The writer has nothing to write for now (a stream's heartbeat from an
+  // idle source): a moment for work others queued for it, like rotation.
+  virtual void idle() {}
 
   virtual Status save_schema_snapshot(SchemaSnapshot& snapshot) = 0;  // assigns version
   virtual Result<std::vector<SchemaSnapshot>> schema_snapshots() = 0;

@@ -448,7 +448,10 @@ class Pipeline {
       if (!got->has_value()) return {};
       backoff = o_.backoff_initial_s;  // the connection works
       const SourceEvent& e = **got;
-      if (e.kind == SourceEventKind::kHeartbeat) m_.source_idle.store(true, r);
+      if (e.kind == SourceEventKind::kHeartbeat) {
+        m_.source_idle.store(true, r);
+        if (!sink.dirty()) store_.idle();  // no batch is coming: queued rotation now
+      }
       if (e.kind == SourceEventKind::kEvent) {
         m_.events_received.fetch_add(1, r);
         m_.last_event_time.store(e.header.timestamp, r);

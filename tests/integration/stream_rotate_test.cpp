@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "stream_fixture.h"
 
@@ -16,8 +17,6 @@ namespace dbtrail::stream {
 namespace {
 
 namespace fs = std::filesystem;
-
-using StreamRotateTest = StreamTest;
 
 // The partition files' names (p_YYYYMMDDHH), oldest first.
 std::set<std::string> partition_files(const std::string& dir) {
@@ -46,17 +45,41 @@ std::map<std::string, int> changes_by_key(const std::string& loc) {
   return out;
 }
 
+// `dbtrail rotate --index LOC --retain 1d`: its output and exit status.
+std::string rotate_a_day(const std::string& loc) {
+  const std::string cmd =
+      std::string(DBTRAIL_BINARY) + " rotate --index " + loc + " --retain 1d 2>&1; echo exit=$?";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  return out;
+}
+
+class StreamRotateTest : public StreamTest {
+ protected:
+  // shop.t: ids 1-10 in an hour two days back (binlog time follows SET
+  // TIMESTAMP), 11 now; a stream (extra flags `extra`) indexes them. The
+  // partition files then, oldest first.
+  std::set<std::string> old_and_new_rows_streamed(pid_t& pid, const std::vector<std::string>& extra) {
+    exec(*admin_, "CREATE DATABASE shop");
+    exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT)");
+    exec(*admin_, "SET TIMESTAMP = UNIX_TIMESTAMP() - 2 * 86400");
+    for (int i = 1; i <= 10; ++i)
+      exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", 0)");
+    exec(*admin_, "SET TIMESTAMP = DEFAULT");
+    exec(*admin_, "INSERT INTO shop.t VALUES (11, 0)");
+    pid = spawn("300ms", extra);
+    EXPECT_TRUE(caught_up(90)) << log_text();
+    return partition_files(index_dir_);
+  }
+};
+
 TEST_F(StreamRotateTest, RotateBesideAStreamIsAppliedByIt) {
-  exec(*admin_, "CREATE DATABASE shop");
-  exec(*admin_, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT)");
-  // Ten rows in an hour two days back (binlog time follows SET TIMESTAMP).
-  exec(*admin_, "SET TIMESTAMP = UNIX_TIMESTAMP() - 2 * 86400");
-  for (int i = 1; i <= 10; ++i) exec(*admin_, "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", 0)");
-  exec(*admin_, "SET TIMESTAMP = DEFAULT");
-  exec(*admin_, "INSERT INTO shop.t VALUES (11, 0)");
-  pid_t pid = spawn();
-  ASSERT_TRUE(caught_up(90)) << log_text();
-  const std::set<std::string> before = partition_files(index_dir_);
+  pid_t pid = 0;
+  const std::set<std::string> before = old_and_new_rows_streamed(pid, {});
   ASSERT_GE(before.size(), 2u) << "the old hour and this one";
   const std::string old = *before.begin();
 
@@ -71,14 +94,7 @@ TEST_F(StreamRotateTest, RotateBesideAStreamIsAppliedByIt) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
-  const std::string cmd =
-      std::string(DBTRAIL_BINARY) + " rotate --index " + loc_ + " --retain 1d 2>&1; echo exit=$?";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
+  const std::string out = rotate_a_day(loc_);
   done = true;
   load.join();
   ASSERT_TRUE(caught_up(90)) << log_text();
@@ -97,6 +113,20 @@ TEST_F(StreamRotateTest, RotateBesideAStreamIsAppliedByIt) {
   for (int i = 1; i <= 10; ++i) EXPECT_EQ(keys.count(std::to_string(i)), 0u) << i;
   for (int i = 11; i <= last; ++i) EXPECT_EQ(keys[std::to_string(i)], 1) << i;
   EXPECT_EQ(keys.size(), size_t(last - 10));
+}
+
+// A stream whose source is idle writes no batch: it serves the queue at its
+// heartbeats instead.
+TEST_F(StreamRotateTest, AnIdleStreamAppliesItAtAHeartbeat) {
+  pid_t pid = 0;
+  const std::set<std::string> before = old_and_new_rows_streamed(pid, {"--heartbeat", "1"});
+  ASSERT_GE(before.size(), 2u) << "the old hour and this one";
+  const std::string out = rotate_a_day(loc_);  // no row arrives meanwhile
+  EXPECT_EQ(stop(pid, SIGTERM), 0) << log_text();
+  EXPECT_NE(out.find("dropped 1 partitions"), std::string::npos) << out;
+  EXPECT_NE(out.find("exit=0"), std::string::npos) << out;
+  EXPECT_EQ(partition_files(index_dir_).count(*before.begin()), 0u);
+  EXPECT_EQ(changes_by_key(loc_).count("11"), 1u);
 }
 
 }  // namespace

@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "index/json_strings.h"
 #include "index/partition_name.h"
@@ -172,14 +174,22 @@ Status SqliteStore::open_meta_reader() {
   return {};
 }
 
+// Waits a little for the lock: a rotate pass holds it for a moment only, and
+// a stream or index run starting meanwhile must not fail for that.
 Status SqliteStore::lock_writer() {
-  auto locked = try_lock_writer();
-  if (!locked.ok()) return locked.error();
-  if (!locked.value()) {
-    return make_error(ErrorCode::kIo, "another dbtrail process is writing the index at " + dir_ +
-                                          "; wait for it to finish or stop it first");
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(lock_wait_ms_);
+  for (;;) {
+    auto locked = try_lock_writer();
+    if (!locked.ok()) return locked.error();
+    if (locked.value()) return {};
+    if (std::chrono::steady_clock::now() >= until) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  return {};
+  return make_error(ErrorCode::kIo,
+                    "another dbtrail process is writing the index at " + dir_ + " (waited " +
+                        std::to_string(lock_wait_ms_ / 1000) +
+                        " s for writer.lock); only one stream or index run can write an index: "
+                        "wait for it to finish or stop it first");
 }
 
 Result<bool> SqliteStore::try_lock_writer() {

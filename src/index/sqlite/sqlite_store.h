@@ -51,6 +51,7 @@ class SqliteStore : public Store {
   Result<std::vector<PartitionInfo>> partitions() override;
   Result<uint32_t> drop_partitions_before(int64_t cutoff) override;
   Status add_future_partitions(uint32_t hours, int64_t now) override;
+  void idle() override;  // serves queued rotation (sqlite_store_upkeep.cpp)
   Status save_schema_snapshot(SchemaSnapshot& snapshot) override;
   Result<std::vector<SchemaSnapshot>> schema_snapshots() override;
   Result<bool> save_schema_change(SchemaChange& change, SchemaSnapshot* version) override;
@@ -72,6 +73,8 @@ class SqliteStore : public Store {
   // How long drop_partitions_before / add_future_partitions wait for the
   // process that holds the writer lock to apply their request.
   void set_upkeep_wait_for_testing(int ms) { upkeep_wait_ms_ = ms; }
+  // How long a writer waits for writer.lock held by another process.
+  void set_lock_wait_for_testing(int ms) { lock_wait_ms_ = ms; }
 
  private:
   struct Partition {
@@ -169,6 +172,7 @@ class SqliteStore : public Store {
   int max_wal_frames_;
   uint64_t use_tick_ = 0;
   int upkeep_wait_ms_ = 60000;
+  int lock_wait_ms_ = 10000;
   int64_t upkeep_checked_ms_ = 0;  // a writer's: when it last looked for requests
 };
 

@@ -7,9 +7,10 @@
 //   * a process that gets the lock does the work and releases the lock at
 //     once (a `rotate --daemon` must never keep a stream from starting);
 //   * otherwise it queues a request in meta.db's upkeep_requests and waits;
-//     the lock holder (`stream`, `index`) serves the queue between batches,
-//     at most once a second, and records the result; if the lock becomes
-//     free meanwhile, the waiting process serves the queue itself.
+//     the lock holder (`stream`, `index`) serves the queue between batches
+//     and, when its source is idle, at each heartbeat (Store::idle), at most
+//     once a second, and records the result; if the lock becomes free
+//     meanwhile, the waiting process serves the queue itself.
 // The writer applies a request, then marks it done; a crash in between
 // applies it again on the next serve, which is harmless: dropping or
 // creating the same files again changes nothing.
@@ -52,6 +53,11 @@ Status SqliteStore::add_future_partitions(uint32_t hours, int64_t now) {
   auto r = upkeep(Upkeep::kAddFuture, hours, now);
   if (!r.ok()) return r.error();
   return {};
+}
+
+void SqliteStore::idle() {
+  // Only a writer serves; a failure stays in the request rows.
+  if (lock_fd_ >= 0) (void)serve_upkeep_requests(false);
 }
 
 Result<int64_t> SqliteStore::apply_upkeep(Upkeep kind, int64_t arg, int64_t now) {

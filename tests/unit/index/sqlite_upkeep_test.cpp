@@ -2,7 +2,10 @@
 // (here: another SqliteStore on the same directory, with its own writer.lock
 // descriptor, as `stream` and `rotate --daemon` would be) holds the writer
 // lock: the request is queued and served by the writer between batches.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <future>
@@ -131,6 +134,37 @@ TEST_F(SqliteUpkeepTest, AWriterThatStopsLetsTheWaitingProcessServeItself) {
   SqliteStore next(dir_.path());
   write(next, {row("again", 2)});  // and the lock was released after
   EXPECT_EQ(rows_of(next, "new"), 1u);
+}
+
+TEST_F(SqliteUpkeepTest, ASecondWriterWaitsThenSaysTheIndexHasAWriter) {
+  SqliteStore first(dir_.path());
+  write(first, {row("a", 0)});
+  SqliteStore second(dir_.path());
+  second.set_lock_wait_for_testing(200);
+  std::vector<ChangeRecord> b = {row("b", 0)};
+  Status s = second.write_batch(b, testing::checkpoint_at(100));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("another dbtrail process is writing"), std::string::npos)
+      << s.error().message;
+  EXPECT_NE(s.error().message.find("only one stream or index run"), std::string::npos)
+      << s.error().message;
+  EXPECT_EQ(rows_of(first, "b"), 0u);
+}
+
+TEST_F(SqliteUpkeepTest, AWriterWaitsOutARotationPass) {
+  // writer.lock held for a moment by another process, as a rotate pass does.
+  const std::string lock = dir_.path() + "/writer.lock";
+  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  std::thread release([fd] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::close(fd);
+  });
+  SqliteStore stream(dir_.path());
+  write(stream, {row("a", 0)});  // waits, then writes
+  release.join();
+  EXPECT_EQ(rows_of(stream, "a"), 1u);
 }
 
 }  // namespace
