@@ -3,7 +3,7 @@
 // kMaxConnections at once), bodies only with Content-Length. Our own rather
 // than a library's so the `dbtrail` binary links statically and starts fast
 // (bench/README.md, query_bench.sh). Protocol errors are answered here
-// (400, 408, 413, 431, 501, 503); everything else is the handler's.
+// (400, 408, 413, 431, 501, 503, 505); everything else is the handler's.
 #pragma once
 
 #include <functional>

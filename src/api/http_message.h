@@ -1,5 +1,5 @@
 // Reading and writing HTTP/1.1 messages as bytes, apart from sockets so each
-// rule is tested on its own (tests/unit/api/http_message_test.cpp).
+// rule is tested on its own (tests/unit/api/http_listener_test.cpp, HttpMessage.*).
 #pragma once
 
 #include <cstddef>

@@ -39,7 +39,6 @@ int64_t steady_ms() {
       .count();
 }
 
-const char* kind_name(int kind) { return kind == 0 ? "drop" : "future"; }
 
 }  // namespace
 
@@ -88,7 +87,7 @@ Result<int64_t> SqliteStore::upkeep(Upkeep kind, int64_t arg, int64_t now) {
         "INSERT INTO upkeep_requests(kind, arg, now, requested_at) VALUES (?, ?, ?, ?) "
         "RETURNING id");
     if (!st.ok()) return st.error();
-    st->bind(1, std::string_view(kind_name(int(kind))));
+    st->bind(1, std::string_view(kind == Upkeep::kDrop ? "drop" : "future"));
     st->bind(2, arg);
     st->bind(3, now);
     st->bind(4, int64_t(std::time(nullptr)));
