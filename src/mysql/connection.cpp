@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <mutex>
+#include <string_view>
 #include <utility>
 
 #include "mysql/local_infile.h"
@@ -305,7 +306,13 @@ Result<std::unique_ptr<Connection>> Connection::open(const Dsn& dsn,
                           dsn.database.empty() ? nullptr : dsn.database.c_str(), dsn.port, nullptr,
                           0)) {
     Error e = conn->error_from_server("connecting");
-    if (mysql_errno(db) == 1045) {
+    // libmariadb reports a plugin it could not load with 1045 as well.
+    if (std::string_view(mysql_error(db)).find("could not be loaded") != std::string_view::npos) {
+      e.message +=
+          "; the account signs in with an authentication plugin libmariadb loads from its "
+          "plugin directory: install libmariadb3 (Debian ships the plugins there), or point "
+          "MARIADB_PLUGIN_DIR at a directory that holds it";
+    } else if (mysql_errno(db) == 1045) {
       e.message +=
           "; check the user name and password, and that the account's host part "
           "allows connections from this machine";

@@ -22,9 +22,9 @@ struct CliRun {
 // Runs `dbtrail check` as `user` with the password passed through the
 // environment (never on the command line).
 CliRun check(const Sandbox& sb, const std::string& user, const std::string& password,
-             const std::string& extra = "") {
+             const std::string& extra = "", const std::string& env = "") {
   CliRun r;
-  std::string cmd = "DBTRAIL_SOURCE_PASSWORD=" + shell_quote(password) + " " +
+  std::string cmd = env + " DBTRAIL_SOURCE_PASSWORD=" + shell_quote(password) + " " +
                     shell_quote(DBTRAIL_BINARY) + " check --source-dsn " +
                     shell_quote(user + "@tcp(127.0.0.1:" + std::to_string(sb.port()) + ")/") + " " +
                     extra + " 2>&1";
@@ -127,6 +127,29 @@ TEST_F(CheckCommand, WrongPasswordIsOneConnectionErrorWithoutThePassword) {
   EXPECT_TRUE(has(r.out, "check the user name and password")) << r.out;
   EXPECT_FALSE(has(r.out, "NotTheRightPassword7")) << r.out;
   EXPECT_FALSE(has(r.out, "PASS")) << r.out;
+}
+
+// The shipped binary is fully static; libmariadb still loads every
+// authentication method but native passwords from its plugin directory
+// (scripts/static_link.sh). ed25519 is the one a MariaDB server can ask for;
+// a binary that could not load it fails the sign-in (exit 8), not a check.
+TEST_F(CheckCommand, AnEd25519AccountSignsInThroughTheLoadedPlugin) {
+  exec(*admin_, "INSTALL SONAME 'auth_ed25519'");
+  exec(*admin_,
+       "CREATE USER 'edward'@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('edPass-3419')");
+  exec(*admin_, "GRANT SELECT, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'edward'@'127.0.0.1'");
+  CliRun r = check(sb_, "edward", "edPass-3419");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "PASS  privileges")) << r.out;
+  CliRun wrong = check(sb_, "edward", "notHisPass-1");
+  EXPECT_EQ(wrong.status, 8) << wrong.out;
+  EXPECT_TRUE(has(wrong.out, "Access denied for user 'edward'")) << wrong.out;
+  // Without the plugin the error says where it is looked for.
+  CliRun unloaded = check(sb_, "edward", "edPass-3419", "", "MARIADB_PLUGIN_DIR=/nonexistent");
+  EXPECT_EQ(unloaded.status, 8) << unloaded.out;
+  EXPECT_TRUE(has(unloaded.out, "client_ed25519 could not be loaded")) << unloaded.out;
+  EXPECT_TRUE(has(unloaded.out, "install libmariadb3")) << unloaded.out;
+  EXPECT_FALSE(has(unloaded.out, "check the user name and password")) << unloaded.out;
 }
 
 TEST_F(CheckCommand, BadFlagsAreInvalidArguments) {
