@@ -4,11 +4,11 @@
 # five that glibc attaches to any static program using these functions:
 #
 #   getaddrinfo, gethostbyname, getservbyname, getpwuid
-#       glibc 2.34+ serves "files" and "dns" (all /etc/nsswitch.conf names
-#       here) from inside the static binary; only other NSS modules
-#       (ldap, sss, mdns, ...) are loaded from the system's glibc, which is
-#       then the one dbtrail was built against: scripts/build.sh builds it
-#       on the machine that runs it.
+#       glibc 2.34+ serves "files" and "dns" (Debian's default hosts and
+#       services sources) from inside the static binary; other NSS modules
+#       (systemd, ldap, sss, mdns, ...) are loaded from the system's glibc,
+#       which is then the one dbtrail was built against: scripts/build.sh
+#       builds it on the machine that runs it.
 #   dlopen
 #       libmariadb loads its authentication plugins (caching_sha2_password,
 #       sha256_password, client_ed25519, dialog, mysql_clear_password) from
