@@ -8,10 +8,10 @@
 // SQLite's connections and page cache): populating the first 0.5-1 MiB
 // took ~0.3 ms off its median there (bench/README.md). On a VM with cheaper
 // faults, with the binary fully static, 256-512 KiB still gained ~0.15 ms
-// and a full MiB lost ~0.1 ms (interleaved runs, 200 each). Populating the code and
-// data segments or the stack as well gained nothing measurable: file pages
-// already fault in 16 at a time, and the whole mapping must be torn down at
-// exit too.
+// and a full MiB lost ~0.1 ms (interleaved runs, 200 each). Populating the
+// code and data segments or the stack as well gained nothing measurable:
+// file pages already fault in 16 at a time, and the whole mapping must be
+// torn down at exit too.
 //
 // .preinit_array runs before every constructor of the executable and of the
 // libraries linked into it, so the very first malloc already finds the

@@ -137,7 +137,8 @@ TEST_F(CheckCommand, AnEd25519AccountSignsInThroughTheLoadedPlugin) {
   exec(*admin_, "INSTALL SONAME 'auth_ed25519'");
   exec(*admin_,
        "CREATE USER 'edward'@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('edPass-3419')");
-  exec(*admin_, "GRANT SELECT, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'edward'@'127.0.0.1'");
+  exec(*admin_,
+       "GRANT SELECT, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'edward'@'127.0.0.1'");
   CliRun r = check(sb_, "edward", "edPass-3419");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_TRUE(has(r.out, "PASS  privileges")) << r.out;

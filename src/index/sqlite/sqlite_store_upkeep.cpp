@@ -39,7 +39,6 @@ int64_t steady_ms() {
       .count();
 }
 
-
 }  // namespace
 
 Result<uint32_t> SqliteStore::drop_partitions_before(int64_t cutoff) {
